@@ -1,0 +1,44 @@
+"""lamina: the Keras way of building neural networks, running on PyTorch.
+
+`import lamina as keras` runs ordinary Keras 3 code on PyTorch.
+"""
+
+__version__ = "0.1.0"
+
+from lamina import (
+    activations,
+    backend,
+    callbacks,
+    constraints,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    regularizers,
+    saving,
+    utils,
+)
+from lamina.layers import Input, Layer
+from lamina.models import Model, Sequential
+
+__all__ = [
+    "Input",
+    "Layer",
+    "Model",
+    "Sequential",
+    "activations",
+    "backend",
+    "callbacks",
+    "constraints",
+    "initializers",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "optimizers",
+    "regularizers",
+    "saving",
+    "utils",
+]

@@ -1,0 +1,376 @@
+"""`Layer`: the Keras building block, as a `torch.nn.Module`.
+
+A layer validates its hyperparameters in `__init__`, makes its weights in
+`build(input_shape)` (called once, on the first input) and computes in `call`.
+`__call__` converts numpy inputs, builds, checks the input against
+`input_spec`, resolves `training` and masks, then runs `torch.nn.Module`'s
+call machinery (hooks included), which reaches `call` through `forward`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+import torch
+
+from lamina import backend
+from lamina.layers import _symbolic
+from lamina.layers._dtype_policy import DTypePolicy, get_policy
+from lamina.layers._naming import to_snake_case, unique_name
+from lamina.layers._weights import WeightsMixin
+from lamina.layers.input_spec import InputSpec
+
+
+class _CallContext:
+    """The `training` flag of the outermost call, seen by nested layers."""
+
+    training: bool | None = None
+
+
+_CONTEXT = _CallContext()
+
+_BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim"}
+
+
+class Layer(WeightsMixin, torch.nn.Module):
+    """Base class of every lamina layer.
+
+    Args:
+        activity_regularizer: regularizer applied to the layer's output.
+        trainable: whether the layer's weights are updated by training.
+        dtype: dtype policy or name (`"float32"`, `"mixed_float16"`).
+        autocast: cast floating inputs to the compute dtype.
+        name: layer name; unique snake_case from the class name by default.
+        input_shape: shape of one sample (no batch axis), for a first layer.
+        batch_size: fixed batch size to go with `input_shape`.
+
+    Example:
+    >>> import lamina
+    >>> class Scale(lamina.layers.Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+    ...     def call(self, x):
+    ...         return x * self.w
+    >>> Scale()(np.ones((2, 3))).shape
+    torch.Size([2, 3])
+    """
+
+    def __init__(
+        self,
+        *,
+        activity_regularizer: Any = None,
+        trainable: bool = True,
+        dtype: Any = None,
+        autocast: bool = True,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        unknown = set(kwargs) - _BASE_KWARGS
+        if unknown:
+            raise ValueError(
+                "Unrecognized keyword arguments passed to "
+                f"{type(self).__name__}: { {k: kwargs[k] for k in sorted(unknown)} }"
+            )
+        torch.nn.Module.__init__(self)
+        self._init_weight_tracking()
+        self.training = False  # Keras: a direct call runs in inference mode
+        self.name = name or unique_name(to_snake_case(type(self).__name__))
+        self.built = False
+        self._trainable = bool(trainable)
+        self._dtype_policy: DTypePolicy = get_policy(dtype)
+        self.autocast = autocast
+        self.input_spec: InputSpec | list | None = None
+        self.supports_masking = False
+        self._call_losses: list[torch.Tensor] = []
+        self._inbound_nodes: list[_symbolic.Node] = []
+        self._build_device: torch.device | None = None
+        from lamina import regularizers
+
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._input_shape_arg = _batch_shape_from_kwargs(kwargs)
+        sig = _call_signature(type(self))
+        self._call_has_training, self._call_has_mask = sig
+
+    # -- attributes -------------------------------------------------------------
+    def __setattr__(self, name: str, value: Any) -> None:
+        keys = self.__dict__.get("_weight_keys")
+        if keys and isinstance(value, torch.Tensor) and id(value) in keys:
+            key = keys[id(value)]
+            if key != name:  # `self.w = self.add_weight(name="kernel")`
+                self.__dict__["_weight_aliases"][name] = key
+                return
+        if (
+            isinstance(value, list)
+            and value
+            and "_modules" in self.__dict__
+            and all(isinstance(v, torch.nn.Module) for v in value)
+        ):
+            value = torch.nn.ModuleList(value)
+        super().__setattr__(name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        aliases = self.__dict__.get("_weight_aliases")
+        if aliases and name in aliases:
+            return super().__getattr__(aliases[name])
+        return super().__getattr__(name)
+
+    @property
+    def trainable(self) -> bool:
+        """Whether training updates this layer's weights; setting it freezes."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        value = bool(value)
+        self.__dict__["_trainable"] = value
+        for module in self.modules():
+            if isinstance(module, Layer):
+                module.__dict__["_trainable"] = value
+            for p in module.parameters(recurse=False):
+                p.requires_grad_(value)
+
+    @property
+    def dtype_policy(self) -> DTypePolicy:
+        return self._dtype_policy
+
+    @property
+    def dtype(self) -> str:
+        """The dtype of the layer's weights."""
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def compute_dtype(self) -> str:
+        return self._dtype_policy.compute_dtype
+
+    @property
+    def path(self) -> str:
+        return self.name
+
+    @property
+    def losses(self) -> list[torch.Tensor]:
+        """Losses added during the last call plus weight regularization penalties."""
+        out = []
+        for module in self.modules():
+            if isinstance(module, Layer):
+                out.extend(module._call_losses)
+        return out + self._regularization_losses()
+
+    def add_loss(self, loss: Any) -> None:
+        """Adds a loss term (a scalar tensor) to be minimised with the model's loss."""
+        self._call_losses.append(torch.as_tensor(loss))
+
+    # -- build and call ---------------------------------------------------------
+    def build(self, input_shape: Any) -> None:
+        """Creates the layer's weights for `input_shape` (with batch axis)."""
+        self.built = True
+
+    def call(self, *args: Any, **kwargs: Any) -> Any:
+        """The layer's computation; subclasses override it."""
+        raise NotImplementedError(
+            f"Layer {type(self).__name__} does not implement `call()`."
+        )
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call(*args, **kwargs)
+
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
+        """The mask of the outputs; by default the input mask passes through."""
+        return previous_mask if self.supports_masking else None
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """Output shape for `input_shape`, found by running `call` on meta tensors."""
+        return _symbolic.compute_output_spec(self, input_shape)
+
+    def compute_output_spec(self, *args: Any, **kwargs: Any) -> Any:
+        return _symbolic.meta_call(self, args, kwargs)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if args:
+            inputs = args[0]
+        elif kwargs:
+            inputs = kwargs.pop(next(iter(kwargs)))
+        else:
+            raise ValueError(f"Layer '{self.name}' was called without inputs.")
+        if not isinstance(inputs, torch.Tensor):
+            if _symbolic.is_symbolic(inputs) or any(
+                _symbolic.is_symbolic(t) for t in _symbolic.flatten(inputs)
+            ):
+                return self._symbolic_call((inputs, *args[1:]), kwargs)
+            inputs = self._convert_inputs(inputs)
+        if not self.built:
+            self._maybe_build((inputs, *args[1:]), kwargs)
+        if self.input_spec is not None:
+            self._check_input_spec(inputs)
+        if self.autocast:
+            inputs = self._autocast(inputs)
+        outer = _CONTEXT.training is None
+        training = kwargs.get("training")
+        if training is None:
+            training = self.training if outer else _CONTEXT.training
+        if self._call_has_training:
+            kwargs["training"] = training
+        elif "training" in kwargs:
+            kwargs.pop("training")
+        mask = None
+        if self._call_has_mask or self.supports_masking:
+            mask = kwargs.get("mask")
+            if mask is None:
+                mask = _mask_of(inputs)
+            if self._call_has_mask and mask is not None:
+                kwargs["mask"] = mask
+        if outer:
+            _CONTEXT.training = bool(training)
+        try:
+            self._call_losses.clear()
+            outputs = torch.nn.Module.__call__(self, inputs, *args[1:], **kwargs)
+        finally:
+            if outer:
+                _CONTEXT.training = None
+        return self._finish_outputs(inputs, outputs, mask)
+
+    def _finish_outputs(self, inputs: Any, outputs: Any, mask: Any) -> Any:
+        if self.activity_regularizer is not None:
+            for out in _symbolic.flatten(outputs):
+                self.add_loss(self.activity_regularizer(out) / out.shape[0])
+        if mask is not None or type(self).compute_mask is not Layer.compute_mask:
+            out_mask = self.compute_mask(inputs, mask)
+            if out_mask is not None and isinstance(outputs, torch.Tensor):
+                outputs._keras_mask = out_mask
+        return outputs
+
+    def _convert_inputs(self, inputs: Any) -> Any:
+        device = self._weight_device()
+
+        def convert(x: Any) -> Any:
+            if isinstance(x, torch.Tensor) or x is None:
+                return x
+            if isinstance(x, (int, float, bool)):
+                return x
+            arr = np.asarray(x)
+            if arr.dtype == object or not (
+                np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
+            ):
+                raise TypeError(
+                    f"Layer '{self.name}' expects numeric input. Received an array "
+                    f"of dtype {arr.dtype}. Convert the data to numbers first."
+                )
+            return torch.as_tensor(arr, device=device)
+
+        if isinstance(inputs, (list, tuple)) and inputs and not isinstance(
+            inputs[0], (int, float, bool)
+        ):
+            return type(inputs)(convert(x) for x in inputs)
+        return convert(inputs)
+
+    def _autocast(self, inputs: Any) -> Any:
+        want = self._dtype_policy.torch_compute_dtype
+        if isinstance(inputs, torch.Tensor):
+            if inputs.is_floating_point() and inputs.dtype != want:
+                return inputs.to(want)
+            return inputs
+        if isinstance(inputs, (list, tuple)):
+            return type(inputs)(self._autocast(x) for x in inputs)
+        return inputs
+
+    def _check_input_spec(self, inputs: Any) -> None:
+        specs = self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
+        tensors = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+        for spec, x in zip(specs, tensors):
+            if spec is not None and isinstance(x, torch.Tensor):
+                spec.check(self.name, tuple(x.shape))
+
+    def _maybe_build(self, args: tuple, kwargs: dict) -> None:
+        shapes = _symbolic.map_structure(_shape_of, args[0])
+        first = next(
+            (t for t in _symbolic.flatten(args[0]) if isinstance(t, torch.Tensor)), None
+        )
+        self._build_device = None if first is None else first.device
+        try:
+            if type(self).build is not Layer.build:
+                self.build(shapes)
+        finally:
+            self._build_device = None
+        self.built = True
+
+    def _symbolic_call(self, args: tuple, kwargs: dict) -> Any:
+        if not self.built:
+            self._maybe_build(args, kwargs)
+        outputs = _symbolic.meta_call(self, args, kwargs)
+        node = _symbolic.Node(self, args, kwargs, outputs)
+        for i, t in enumerate(_symbolic.flatten(outputs)):
+            if _symbolic.is_symbolic(t):
+                t.node, t.index = node, i
+        self._inbound_nodes.append(node)
+        return outputs
+
+    # -- configuration ----------------------------------------------------------
+    def get_config(self) -> dict:
+        """The constructor arguments that recreate this layer."""
+        config: dict[str, Any] = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": self._dtype_policy.serialize(),
+        }
+        if self._input_shape_arg is not None:
+            config["batch_input_shape"] = self._input_shape_arg
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> Layer:
+        """Creates a layer from `get_config()`'s output."""
+        return cls(**config)
+
+    def extra_repr(self) -> str:
+        return f"name={self.name!r}"
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _shape_of(x: Any) -> Any:
+    if isinstance(x, (torch.Tensor, _symbolic.KerasTensor)):
+        return tuple(x.shape)
+    return x
+
+
+def _mask_of(inputs: Any) -> Any:
+    if isinstance(inputs, torch.Tensor):
+        return getattr(inputs, "_keras_mask", None)
+    if isinstance(inputs, (list, tuple)):
+        masks = [getattr(x, "_keras_mask", None) for x in inputs]
+        return None if all(m is None for m in masks) else masks
+    return None
+
+
+def _batch_shape_from_kwargs(kwargs: dict) -> tuple | None:
+    if kwargs.get("batch_input_shape") is not None:
+        return tuple(kwargs["batch_input_shape"])
+    shape = kwargs.get("input_shape")
+    if shape is None and kwargs.get("input_dim") is not None:
+        shape = (kwargs["input_dim"],)
+    if shape is None:
+        return None
+    if isinstance(shape, int):
+        shape = (shape,)
+    return (kwargs.get("batch_size"), *tuple(shape))
+
+
+_SIGNATURES: dict[type, tuple[bool, bool]] = {}
+
+
+def _call_signature(cls: type) -> tuple[bool, bool]:
+    """Whether `cls.call` takes `training` and `mask` (cached per class)."""
+    if cls not in _SIGNATURES:
+        params = inspect.signature(cls.call).parameters
+        var_kw = any(p.kind is p.VAR_KEYWORD for p in params.values())
+        _SIGNATURES[cls] = (
+            "training" in params or var_kw,
+            "mask" in params,
+        )
+    return _SIGNATURES[cls]

@@ -1,0 +1,84 @@
+"""`Model`: a layer with training (`fit`), and the way to subclass a model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lamina.layers.base import Layer
+from lamina.trainers.trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    """A trainable group of layers.
+
+    Two ways to make one:
+
+    - functional: `Model(inputs, outputs)` from `Input()` tensors;
+    - subclassing: define layers in `__init__` and the forward pass in `call`.
+
+    Example:
+    >>> import lamina
+    >>> inputs = lamina.Input(shape=(3,))
+    >>> outputs = lamina.layers.Dense(2)(inputs)
+    >>> lamina.Model(inputs, outputs).output_shape
+    (None, 2)
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Model:
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
+            from lamina.models.functional import Functional
+
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args or "inputs" in kwargs:
+            raise TypeError(
+                "Model(inputs, outputs) makes a functional model; call it on the "
+                "tensors returned by `Input()` and by calling layers on them."
+            )
+        Layer.__init__(self, **kwargs)
+        self._init_trainer()
+
+    def __reduce__(self) -> Any:
+        return super().__reduce__()
+
+    @property
+    def layers(self) -> list[Layer]:
+        """The model's direct sublayers, in the order they were added."""
+        return [m for m in self._modules.values() if isinstance(m, Layer)]
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """Returns a sublayer by `name` or by `index`."""
+        if index is not None:
+            if not 0 <= index < len(self.layers):
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only "
+                    f"has {len(self.layers)} layers."
+                )
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(
+            f"No such layer: {name}. Existing layers are: "
+            f"{[layer.name for layer in self.layers]}."
+        )
+
+    def summary(
+        self,
+        line_length: int | None = None,
+        positions: Any = None,
+        print_fn: Any = None,
+        expand_nested: bool = False,
+        show_trainable: bool = False,
+        layer_range: Any = None,
+    ) -> None:
+        """Prints a table of the layers, their output shapes and parameter counts."""
+        from lamina.utils.summary import print_summary
+
+        print_summary(self, line_length=line_length, print_fn=print_fn,
+                      show_trainable=show_trainable)
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "trainable": self.trainable}

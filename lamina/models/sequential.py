@@ -1,0 +1,161 @@
+"""`Sequential`: a plain stack of layers, each feeding the next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from lamina.layers._symbolic import KerasTensor
+from lamina.layers.base import Layer
+from lamina.layers.core.input_layer import InputLayer
+from lamina.models.model import Model
+
+
+class Sequential(Model):
+    """A linear stack of layers.
+
+    Built at once when the first layer knows its input (`input_shape=...` or an
+    `Input` first), otherwise on the first data it sees.
+
+    Args:
+        layers: list of layers to add, in order.
+        trainable: whether the model's weights are trained.
+        name: the model's name.
+
+    Example:
+    >>> import lamina
+    >>> model = lamina.Sequential([lamina.layers.Dense(4, input_shape=(2,)),
+    ...                            lamina.layers.Dense(1)])
+    >>> model.output_shape
+    (None, 1)
+    """
+
+    def __init__(self, layers: list | None = None, trainable: bool = True,
+                 name: str | None = None, **kwargs: Any) -> None:
+        super().__init__(trainable=trainable, name=name, **kwargs)
+        self._input_layer: InputLayer | None = None
+        self._output_shapes: dict[str, Any] = {}
+        for layer in layers or []:
+            self.add(layer, rebuild=False)
+        self._maybe_build_from_input()
+
+    @property
+    def layers(self) -> list[Layer]:
+        """The layers, without the InputLayer (as Keras lists them)."""
+        return [m for m in self._modules.values() if m is not self._input_layer]
+
+    def add(self, layer: Any, rebuild: bool = True) -> None:
+        """Adds a layer on top of the stack."""
+        if isinstance(layer, KerasTensor) and layer.node is not None:
+            layer = layer.node.layer
+        if not isinstance(layer, torch.nn.Module):
+            raise TypeError(
+                "Only instances of `lamina.layers.Layer` (or `torch.nn.Module`) can "
+                f"be added to a Sequential model. Received: {layer!r} "
+                f"(of type {type(layer).__name__})"
+            )
+        if isinstance(layer, InputLayer):
+            if self._modules:
+                raise ValueError(
+                    "An Input can only be the first layer of a Sequential model."
+                )
+            self._input_layer = layer
+        name = getattr(layer, "name", None) or f"module_{len(self._modules)}"
+        key = name.replace(".", "_")
+        if key in self._modules:
+            raise ValueError(
+                "All layers added to a Sequential model should have unique names. "
+                f"Name '{name}' is already the name of a layer in this model. Update "
+                "the `name` argument to pass a unique name."
+            )
+        self.add_module(key, layer)
+        self.built = False
+        if rebuild:
+            self._maybe_build_from_input()
+
+    def pop(self, rebuild: bool = True) -> Layer:
+        """Removes and returns the last layer."""
+        layers = self.layers
+        if not layers:
+            raise TypeError("There are no layers in the model.")
+        last = layers[-1]
+        key = next(k for k, m in self._modules.items() if m is last)
+        del self._modules[key]
+        self.built = False
+        if rebuild:
+            self._maybe_build_from_input()
+        return last
+
+    def _batch_input_shape(self) -> tuple | None:
+        if self._input_layer is not None:
+            return self._input_layer.batch_shape
+        first = next(iter(self._modules.values()), None)
+        return getattr(first, "_input_shape_arg", None)
+
+    def _maybe_build_from_input(self) -> None:
+        shape = self._batch_input_shape()
+        if shape is not None and self.layers:
+            self.build(shape)
+
+    def build(self, input_shape: Any = None) -> None:
+        """Builds every layer by running the stack on symbolic inputs."""
+        if input_shape is None:
+            input_shape = self._batch_input_shape()
+        if input_shape is None:
+            raise ValueError(
+                f"Sequential model '{self.name}' cannot be built: its input shape is "
+                "unknown. Give the first layer `input_shape=...`, start with "
+                "`Input(shape=...)`, or call the model on data."
+            )
+        x: Any = KerasTensor(tuple(input_shape))
+        self._output_shapes = {}
+        for layer in self.layers:
+            x = layer(x)
+            self._output_shapes[layer.name] = _shape_of(x)
+        self.output_shape = _shape_of(x)
+        self.input_shape = tuple(input_shape)
+        self.built = True
+
+    def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
+        x = inputs
+        for layer in self._modules.values():
+            x = layer(x)
+        return x
+
+    def _maybe_build(self, args: tuple, kwargs: dict) -> None:
+        x = args[0]
+        shape = tuple(x.shape) if isinstance(x, (torch.Tensor, KerasTensor)) else None
+        if shape is None:
+            self.built = True
+            return
+        self.build((None, *shape[1:]))
+
+    def get_config(self) -> dict:
+        from lamina.saving.serialization import serialize_layer
+
+        layers = list(self._modules.values())
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": self.dtype_policy.serialize(),
+            "layers": [serialize_layer(layer) for layer in layers],
+        }
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Sequential:
+        from lamina.saving.serialization import deserialize_layer
+
+        model = cls(name=config.get("name"), trainable=config.get("trainable", True))
+        for layer_config in config["layers"]:
+            model.add(deserialize_layer(layer_config, custom_objects), rebuild=False)
+        model._maybe_build_from_input()
+        return model
+
+
+def _shape_of(x: Any) -> Any:
+    if isinstance(x, KerasTensor):
+        return x.shape
+    if isinstance(x, (list, tuple)):
+        return [_shape_of(v) for v in x]
+    return None

@@ -1,0 +1,75 @@
+"""Groups an update's variables by (device, dtype) for multi-tensor kernels.
+
+`torch._foreach_*` kernels need every tensor of one call on one device with
+one dtype. A plan is computed once per pattern of present gradients and
+cached, so a training step only gathers its gradients into the groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import torch
+
+
+class Group:
+    """Variables of one (device, dtype) with their optimizer slots.
+
+    Attributes:
+        positions: where each variable's gradient sits in the list given to
+            `apply`.
+        indices: each variable's index among the optimizer's built variables.
+        params: the variables.
+        slots: slot name -> one slot tensor per variable.
+        decay: the variables that take weight decay.
+        dtype: the group's dtype.
+    """
+
+    __slots__ = ("decay", "dtype", "indices", "params", "positions", "slots")
+
+    def __init__(self, dtype: torch.dtype) -> None:
+        self.positions: list[int] = []
+        self.indices: list[int] = []
+        self.params: list[torch.Tensor] = []
+        self.slots: dict[str, list[torch.Tensor]] = {}
+        self.decay: list[torch.Tensor] = []
+        self.dtype = dtype
+
+    def gather(self, grads: Sequence[torch.Tensor]) -> list[torch.Tensor]:
+        """Returns this group's gradients, cast to the group's dtype."""
+        dtype = self.dtype
+        out = [grads[p] for p in self.positions]
+        return [g if g.dtype == dtype else g.to(dtype) for g in out]
+
+
+def make_plan(
+    positions: Sequence[int],
+    indices: Sequence[int],
+    variables: Sequence[torch.Tensor],
+    slots: Sequence[dict[str, torch.Tensor]],
+    use_decay: Callable[[torch.Tensor], bool],
+) -> list[Group]:
+    """Splits variables into groups by (device, dtype).
+
+    Args:
+        positions: each variable's position in the gradient list.
+        indices: each variable's index among the built variables.
+        variables: the built variables.
+        slots: per built variable, its slot tensors by name.
+        use_decay: whether a variable takes weight decay.
+
+    Returns:
+        The groups, in order of first appearance.
+    """
+    groups: dict[tuple[torch.device, torch.dtype], Group] = {}
+    for position, index in zip(positions, indices):
+        var = variables[index]
+        group = groups.setdefault((var.device, var.dtype), Group(var.dtype))
+        group.positions.append(position)
+        group.indices.append(index)
+        group.params.append(var)
+        for name, slot in slots[index].items():
+            group.slots.setdefault(name, []).append(slot)
+        if use_decay(var):
+            group.decay.append(var)
+    return list(groups.values())

@@ -1,0 +1,83 @@
+"""The RMSprop optimizer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from lamina.optimizers._plan import Group
+from lamina.optimizers.optimizer import Optimizer
+
+
+class RMSprop(Optimizer):
+    """RMSprop: divides the gradient by a running root mean square.
+
+    `v = rho * v + (1 - rho) * g^2`; centered also keeps
+    `a = rho * a + (1 - rho) * g` and uses `v - a^2`. The increment is
+    `lr * g / sqrt(v + epsilon)`; with momentum, `m = momentum * m + increment`
+    and `w -= m`, else `w -= increment`.
+
+    Args:
+        learning_rate: a float or a `LearningRateSchedule`.
+        rho: the discounting factor of the moving averages.
+        momentum: the momentum factor (0 disables momentum).
+        epsilon: added inside the square root.
+        centered: normalise by the estimated variance instead of the second
+            moment.
+        **kwargs: the base `Optimizer` arguments.
+    """
+
+    def __init__(
+        self,
+        learning_rate: Any = 0.001,
+        rho: float = 0.9,
+        momentum: float = 0.0,
+        epsilon: float = 1e-7,
+        centered: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.rho = rho
+        self.momentum = momentum
+        self.epsilon = epsilon
+        self.centered = centered
+        names = ["velocity"]
+        if momentum > 0:
+            names.append("momentum")
+        if centered:
+            names.append("average_gradient")
+        self._slot_names = tuple(names)
+
+    def _update(
+        self, group: Group, grads: list[torch.Tensor], lr: float, step: int
+    ) -> None:
+        rho = self.rho
+        v = group.slots["velocity"]
+        torch._foreach_mul_(v, rho)
+        torch._foreach_addcmul_(v, grads, grads, value=1 - rho)
+        if self.centered:
+            avg = group.slots["average_gradient"]
+            torch._foreach_mul_(avg, rho)
+            torch._foreach_add_(avg, grads, alpha=1 - rho)
+            denom = torch._foreach_addcmul(v, avg, avg, value=-1.0)
+            torch._foreach_add_(denom, self.epsilon)
+        else:
+            denom = torch._foreach_add(v, self.epsilon)
+        torch._foreach_sqrt_(denom)
+        if self.momentum > 0:
+            m = group.slots["momentum"]
+            torch._foreach_mul_(m, self.momentum)
+            torch._foreach_addcdiv_(m, grads, denom, value=lr)
+            torch._foreach_sub_(group.params, m)
+        else:
+            torch._foreach_addcdiv_(group.params, grads, denom, value=-lr)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "rho": self.rho,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "centered": self.centered,
+        }

@@ -1,0 +1,1 @@
+"""Test support shipped with lamina: the layer-case registry."""

@@ -1,0 +1,1 @@
+"""Layer cases, one module per family; each defines `CASES: list[LayerCase]`."""

@@ -1,0 +1,154 @@
+"""Turns user data (numpy, torch, pandas, lists, dicts) into device tensors, once.
+
+Batches are then cut by index: `randperm` per epoch when shuffling, plain
+slices (views, no copy) otherwise. No DataLoader, no per-sample collation.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import torch
+
+from lamina import backend
+from lamina.layers._symbolic import flatten, map_structure
+
+
+def to_tensor(x: Any, device: torch.device, name: str = "x") -> torch.Tensor:
+    """One array-like as a tensor on `device`; floats become floatx."""
+    if isinstance(x, torch.Tensor):
+        t = x.detach()
+    else:
+        if hasattr(x, "to_numpy"):  # pandas DataFrame / Series
+            x = x.to_numpy()
+        arr = np.asarray(x)
+        if arr.dtype == object or not (
+            np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
+        ):
+            raise TypeError(
+                f"`{name}` must be numeric data. Received an array of dtype "
+                f"{arr.dtype}, e.g. {arr.reshape(-1)[:3].tolist()}. Convert "
+                "strings or other objects to numbers first (for labels, e.g. "
+                "with `np.unique(y, return_inverse=True)`)."
+            )
+        t = torch.from_numpy(np.ascontiguousarray(arr))
+    if t.is_floating_point() and t.dtype != torch.float32 and t.dtype in (
+        torch.float64,
+    ):
+        t = t.to(backend.to_torch_dtype(backend.floatx()))
+    if t.dtype == torch.bool:
+        t = t.to(torch.float32)
+    return t.to(device, non_blocking=True)
+
+
+def to_structure(data: Any, device: torch.device, name: str) -> Any:
+    """Tensors on `device` in the same lists/tuples/dicts as `data`."""
+    if data is None:
+        return None
+    if isinstance(data, (list, tuple)) and data and all(
+        isinstance(v, (int, float, np.number)) for v in data
+    ):
+        return to_tensor(np.asarray(data), device, name)
+    if isinstance(data, (list, tuple)) and len(data) == 0:
+        raise ValueError(f"`{name}` is empty.")
+    return map_structure(lambda v: to_tensor(v, device, name), _unwrap_pandas(data))
+
+
+def _unwrap_pandas(data: Any) -> Any:
+    if type(data).__name__ == "DataFrame" and hasattr(data, "to_numpy"):
+        return data.to_numpy()
+    return data
+
+
+def num_samples(x: Any, y: Any = None, sample_weight: Any = None) -> int:
+    """The common number of rows; a clear error when the arrays disagree."""
+    sizes = {
+        name: [int(t.shape[0]) for t in flatten(v)]
+        for name, v in (("x", x), ("y", y), ("sample_weight", sample_weight))
+        if v is not None
+    }
+    every = {n for ns in sizes.values() for n in ns}
+    if len(every) > 1:
+        detail = "\n".join(
+            f"'{name}' sizes: {', '.join(map(str, ns))}" for name, ns in sizes.items()
+        )
+        raise ValueError(
+            "Data cardinality is ambiguous. Make sure all arrays contain the same "
+            f"number of samples.\n{detail}"
+        )
+    if not every:
+        raise ValueError("No data given: pass `x` (and `y` for training).")
+    return every.pop()
+
+
+def take(structure: Any, index: Any) -> Any:
+    """Rows `index` (a slice or an index tensor) of every tensor in `structure`."""
+    if structure is None:
+        return None
+    if isinstance(structure, torch.Tensor):
+        return structure[index]
+    return map_structure(lambda t: t[index], structure)
+
+
+def split_validation(
+    arrays: tuple, validation_split: float, n: int
+) -> tuple[tuple, tuple]:
+    """Splits off the last `validation_split` fraction of rows (before shuffling)."""
+    if not 0 < validation_split < 1:
+        raise ValueError(
+            "`validation_split` must be a float in (0, 1). "
+            f"Received: validation_split={validation_split}"
+        )
+    cut = int(math.floor(n * (1.0 - validation_split)))
+    if cut == 0 or cut == n:
+        raise ValueError(
+            f"`validation_split`={validation_split} leaves an empty training or "
+            f"validation set for {n} samples."
+        )
+    train = tuple(take(a, slice(0, cut)) for a in arrays)
+    val = tuple(take(a, slice(cut, n)) for a in arrays)
+    return train, val
+
+
+def unpack_validation_data(data: Any) -> tuple[Any, Any, Any]:
+    """`(x, y)` or `(x, y, sample_weight)` as a triple."""
+    if isinstance(data, (list, tuple)) and len(data) in (2, 3):
+        return (data[0], data[1], data[2] if len(data) == 3 else None)
+    raise ValueError(
+        "`validation_data` must be a tuple `(x_val, y_val)` or "
+        f"`(x_val, y_val, val_sample_weight)`. Received: {type(data).__name__} "
+        f"of length {len(data) if hasattr(data, '__len__') else '?'}"
+    )
+
+
+def class_weights_to_sample_weights(y: torch.Tensor, class_weight: dict) -> torch.Tensor:
+    """Per-row weights from `class_weight[label]` (labels: ints or one-hot rows)."""
+    labels = y
+    if labels.ndim > 1 and labels.shape[-1] > 1:
+        labels = labels.argmax(dim=-1)
+    labels = labels.reshape(labels.shape[0], -1)[:, 0].round().long()
+    size = max(int(labels.max().item()) + 1, max(class_weight) + 1)
+    table = torch.ones(size, dtype=torch.float32, device=y.device)
+    for cls, weight in class_weight.items():
+        table[int(cls)] = float(weight)
+    return table[labels]
+
+
+class BatchIndexer:
+    """Yields batch index sets for one epoch: slices, or `randperm` chunks."""
+
+    def __init__(self, n: int, batch_size: int, shuffle: bool, device: torch.device):
+        self.n = n
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.device = device
+        self.steps = math.ceil(n / batch_size)
+
+    def epoch(self) -> list:
+        bs = self.batch_size
+        if not self.shuffle:
+            return [slice(i, min(i + bs, self.n)) for i in range(0, self.n, bs)]
+        perm = torch.randperm(self.n, device=self.device)
+        return list(perm.split(bs))

@@ -1,0 +1,38 @@
+"""Utilities: seeding, one-hot labels, summaries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from lamina.backend import set_random_seed
+
+
+def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
+    """Converts integer class labels to one-hot rows (float32).
+
+    Example:
+    >>> to_categorical([0, 2], num_classes=3).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    labels = np.asarray(x, dtype="int64")
+    shape = labels.shape
+    if shape and shape[-1] == 1 and len(shape) > 1:
+        shape = shape[:-1]
+    labels = labels.reshape(-1)
+    if num_classes is None:
+        num_classes = int(labels.max()) + 1
+    out = np.zeros((labels.size, num_classes), dtype="float32")
+    out[np.arange(labels.size), labels] = 1.0
+    return out.reshape((*shape, num_classes))
+
+
+def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
+    """Scales `x` to unit `order`-norm along `axis`."""
+    arr = np.asarray(x, dtype="float32")
+    norm = np.linalg.norm(arr, ord=order, axis=axis, keepdims=True)
+    return arr / np.maximum(norm, 1e-12)
+
+
+__all__ = ["normalize", "set_random_seed", "to_categorical"]
