@@ -69,7 +69,7 @@ def lookup(kind: str, identifier: str, table: Mapping[str, Any]) -> Any:
         raise unknown_name_error(kind, identifier, list(table)) from None
 
 
-def serialize_object(obj: Any, module: str) -> dict[str, Any]:
+def serialize_object(obj: Any, module: str) -> dict[str, Any] | None:
     """Returns the Keras 3 serialization dict of an object with `get_config`.
 
     Args:
@@ -80,6 +80,8 @@ def serialize_object(obj: Any, module: str) -> dict[str, Any]:
     Returns:
         `{"module": ..., "class_name": ..., "config": ..., "registered_name": ...}`.
     """
+    if obj is None:  # an unset regularizer/constraint serializes to None
+        return None
     cls = type(obj)
     builtin = cls.__module__.startswith("lamina.")
     return {

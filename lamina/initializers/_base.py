@@ -89,8 +89,7 @@ def check_seed(seed: object) -> int | SeedGenerator | None:
     if isinstance(seed, int) and not isinstance(seed, bool):
         return seed
     raise ValueError(
-        "`seed` must be an integer, a `SeedGenerator` or None. "
-        f"Received: seed={seed!r}"
+        f"`seed` must be an integer, a `SeedGenerator` or None. Received: seed={seed!r}"
     )
 
 

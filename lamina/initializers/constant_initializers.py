@@ -22,7 +22,9 @@ class Zeros(Initializer):
 
     def __call__(self, shape: Shape, dtype: object = None) -> torch.Tensor:
         """Returns a CPU tensor of zeros with `shape` and `dtype`."""
-        return torch.zeros(check_shape(shape), dtype=to_torch_dtype(dtype), device="cpu")
+        return torch.zeros(
+            check_shape(shape), dtype=to_torch_dtype(dtype), device="cpu"
+        )
 
 
 class Ones(Initializer):
@@ -46,7 +48,10 @@ def _value_to_config(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return {
             "class_name": "__numpy__",
-            "config": {"value": value.tolist(), "dtype": standardize_dtype(value.dtype)},
+            "config": {
+                "value": value.tolist(),
+                "dtype": standardize_dtype(value.dtype),
+            },
         }
     if isinstance(value, np.generic):
         return value.item()

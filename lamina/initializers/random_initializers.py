@@ -33,7 +33,10 @@ class RandomNormal(RandomInitializer):
     """
 
     def __init__(
-        self, mean: float = 0.0, stddev: float = 0.05, seed: int | SeedGenerator | None = None
+        self,
+        mean: float = 0.0,
+        stddev: float = 0.05,
+        seed: int | SeedGenerator | None = None,
     ) -> None:
         super().__init__(seed)
         self.mean = mean
@@ -128,7 +131,9 @@ class Orthogonal(RandomInitializer):
     True
     """
 
-    def __init__(self, gain: float = 1.0, seed: int | SeedGenerator | None = None) -> None:
+    def __init__(
+        self, gain: float = 1.0, seed: int | SeedGenerator | None = None
+    ) -> None:
         super().__init__(seed)
         self.gain = gain
 

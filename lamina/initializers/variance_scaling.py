@@ -131,7 +131,9 @@ class VarianceScaling(RandomInitializer):
 
     def _variance(self, shape: tuple[int, ...]) -> float:
         fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
-        fan = {"fan_in": fan_in, "fan_out": fan_out}.get(self.mode, (fan_in + fan_out) / 2)
+        fan = {"fan_in": fan_in, "fan_out": fan_out}.get(
+            self.mode, (fan_in + fan_out) / 2
+        )
         return self.scale / max(1.0, fan)
 
     def __call__(self, shape: Shape, dtype: object = None) -> torch.Tensor:

@@ -69,6 +69,8 @@ class WeightsMixin:
         return tensor
 
     def _free_key(self, name: str) -> str:
+        if self.__dict__.get(name, 0) is None:  # `self.bias = None` placeholder
+            del self.__dict__[name]
         key, i = name, 0
         while key in self._parameters or key in self._buffers or key in self.__dict__ or key in self._modules:
             i += 1

@@ -100,6 +100,7 @@ class Layer(WeightsMixin, torch.nn.Module):
             key = keys[id(value)]
             if key != name:  # `self.w = self.add_weight(name="kernel")`
                 self.__dict__["_weight_aliases"][name] = key
+                self.__dict__.pop(name, None)
                 return
         if (
             isinstance(value, list)
@@ -262,10 +263,12 @@ class Layer(WeightsMixin, torch.nn.Module):
                 )
             return torch.as_tensor(arr, device=device)
 
-        if isinstance(inputs, (list, tuple)) and inputs and not isinstance(
-            inputs[0], (int, float, bool)
-        ):
+        if isinstance(inputs, (list, tuple)) and inputs and all(
+            isinstance(x, (torch.Tensor, np.ndarray)) or x is None for x in inputs
+        ):  # a list of inputs (merging layers), not nested lists of numbers
             return type(inputs)(convert(x) for x in inputs)
+        if isinstance(inputs, dict):
+            return {k: convert(v) for k, v in inputs.items()}
         return convert(inputs)
 
     def _autocast(self, inputs: Any) -> Any:

@@ -95,6 +95,13 @@ def elementwise_inputs(y_true: Any, y_pred: Any) -> tuple[torch.Tensor, torch.Te
     return y_true, y_pred
 
 
+def broadcast_inputs(y_true: Any, y_pred: Any) -> tuple[torch.Tensor, torch.Tensor]:
+    """Prepares inputs of a loss that broadcasts them as given (no rank fix-up)."""
+    y_true, y_pred = prepare(y_true, y_pred)
+    check_broadcastable(y_true, y_pred)
+    return y_true, y_pred
+
+
 def check_axis(axis: Any) -> None:
     """Raises a `TypeError`-like `ValueError` when `axis` is a bool, as Keras does."""
     if isinstance(axis, bool):

@@ -7,7 +7,12 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from lamina.losses._common import check_same_shape, clip_probabilities, prepare, smooth_binary
+from lamina.losses._common import (
+    check_same_shape,
+    clip_probabilities,
+    prepare,
+    smooth_binary,
+)
 from lamina.losses.loss import LossFunctionWrapper
 
 _SOBS = "sum_over_batch_size"
@@ -21,7 +26,9 @@ def _binary_inputs(
     return smooth_binary(y_true, label_smoothing), y_pred
 
 
-def _elementwise_bce(y_true: torch.Tensor, y_pred: torch.Tensor, from_logits: bool) -> torch.Tensor:
+def _elementwise_bce(
+    y_true: torch.Tensor, y_pred: torch.Tensor, from_logits: bool
+) -> torch.Tensor:
     """Element-wise binary cross-entropy, probabilities clipped to [eps, 1 - eps]."""
     if from_logits:
         return F.binary_cross_entropy_with_logits(y_pred, y_true, reduction="none")

@@ -8,10 +8,10 @@ import torch
 
 from lamina.losses._common import (
     as_tensor,
+    broadcast_inputs,
     check_axis,
     check_same_shape,
     clip_probabilities,
-    elementwise_inputs,
     prepare,
     set_mask,
     shape_str,
@@ -139,7 +139,7 @@ def categorical_focal_crossentropy(
         Per-sample losses.
     """
     check_axis(axis)
-    y_true, y_pred = elementwise_inputs(y_true, y_pred)
+    y_true, y_pred = broadcast_inputs(y_true, y_pred)
     y_true = smooth_categorical(y_true, label_smoothing)
     if from_logits:
         y_pred = torch.softmax(y_pred, dim=axis)

@@ -6,7 +6,7 @@ from typing import Any
 
 import torch
 
-from lamina.losses._common import elementwise_inputs
+from lamina.losses._common import broadcast_inputs
 from lamina.losses.loss import LossFunctionWrapper
 
 _SOBS = "sum_over_batch_size"
@@ -30,7 +30,7 @@ def hinge(y_true: Any, y_pred: Any) -> torch.Tensor:
     Returns:
         Per-sample losses.
     """
-    y_true, y_pred = elementwise_inputs(y_true, y_pred)
+    y_true, y_pred = broadcast_inputs(y_true, y_pred)
     y_true = _to_signed_labels(y_true)
     return torch.relu(1.0 - y_true * y_pred).mean(dim=-1)
 
@@ -47,7 +47,7 @@ def squared_hinge(y_true: Any, y_pred: Any) -> torch.Tensor:
     Returns:
         Per-sample losses.
     """
-    y_true, y_pred = elementwise_inputs(y_true, y_pred)
+    y_true, y_pred = broadcast_inputs(y_true, y_pred)
     y_true = _to_signed_labels(y_true)
     return torch.square(torch.relu(1.0 - y_true * y_pred)).mean(dim=-1)
 
@@ -62,7 +62,7 @@ def categorical_hinge(y_true: Any, y_pred: Any) -> torch.Tensor:
     Returns:
         Per-sample losses.
     """
-    y_true, y_pred = elementwise_inputs(y_true, y_pred)
+    y_true, y_pred = broadcast_inputs(y_true, y_pred)
     pos = (y_true * y_pred).sum(dim=-1)
     neg = ((1.0 - y_true) * y_pred).amax(dim=-1)
     return torch.relu(neg - pos + 1.0)
@@ -93,7 +93,10 @@ class SquaredHinge(LossFunctionWrapper):
     """
 
     def __init__(
-        self, reduction: str | None = _SOBS, name: str = "squared_hinge", dtype: Any = None
+        self,
+        reduction: str | None = _SOBS,
+        name: str = "squared_hinge",
+        dtype: Any = None,
     ) -> None:
         super().__init__(squared_hinge, name=name, reduction=reduction, dtype=dtype)
 
@@ -108,6 +111,9 @@ class CategoricalHinge(LossFunctionWrapper):
     """
 
     def __init__(
-        self, reduction: str | None = _SOBS, name: str = "categorical_hinge", dtype: Any = None
+        self,
+        reduction: str | None = _SOBS,
+        name: str = "categorical_hinge",
+        dtype: Any = None,
     ) -> None:
         super().__init__(categorical_hinge, name=name, reduction=reduction, dtype=dtype)

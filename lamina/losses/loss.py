@@ -9,7 +9,11 @@ from typing import Any
 import torch
 
 from lamina.backend import floatx, standardize_dtype, to_torch_dtype
-from lamina.losses._common import as_tensor, function_config, squeeze_or_expand_to_same_rank
+from lamina.losses._common import (
+    as_tensor,
+    function_config,
+    squeeze_or_expand_to_same_rank,
+)
 from lamina.losses._reduction import reduce_weighted_values, standardize_reduction
 
 _NAME_COUNTS: dict[str, int] = {}
@@ -77,7 +81,9 @@ class Loss:
         self.dtype = _compute_dtype(dtype)
         self._torch_dtype = to_torch_dtype(self.dtype)
 
-    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> torch.Tensor:
+    def __call__(
+        self, y_true: Any, y_pred: Any, sample_weight: Any = None
+    ) -> torch.Tensor:
         """Returns the weighted, reduced loss (a 0-d tensor unless no reduction)."""
         in_mask = getattr(y_pred, "_keras_mask", None)
         y_pred = as_tensor(y_pred, self._torch_dtype)
@@ -105,7 +111,9 @@ class Loss:
         return cls(**config)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} name={self.name!r} reduction={self.reduction!r}>"
+        return (
+            f"<{type(self).__name__} name={self.name!r} reduction={self.reduction!r}>"
+        )
 
 
 class LossFunctionWrapper(Loss):

@@ -134,7 +134,13 @@ class Tversky(LossFunctionWrapper):
         dtype: Any = None,
     ) -> None:
         super().__init__(
-            tversky, name=name, reduction=reduction, dtype=dtype, alpha=alpha, beta=beta, axis=axis
+            tversky,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+            alpha=alpha,
+            beta=beta,
+            axis=axis,
         )
         self.alpha = alpha
         self.beta = beta

@@ -7,7 +7,7 @@ from typing import Any
 import torch
 
 from lamina.backend import epsilon
-from lamina.losses._common import elementwise_inputs
+from lamina.losses._common import broadcast_inputs
 from lamina.losses.loss import LossFunctionWrapper
 
 _SOBS = "sum_over_batch_size"
@@ -25,7 +25,7 @@ def kl_divergence(y_true: Any, y_pred: Any) -> torch.Tensor:
     Returns:
         Per-sample losses.
     """
-    y_true, y_pred = elementwise_inputs(y_true, y_pred)
+    y_true, y_pred = broadcast_inputs(y_true, y_pred)
     eps = epsilon()
     y_true = y_true.clamp(eps, 1.0)
     y_pred = y_pred.clamp(eps, 1.0)
@@ -42,7 +42,7 @@ def poisson(y_true: Any, y_pred: Any) -> torch.Tensor:
     Returns:
         Per-sample losses.
     """
-    y_true, y_pred = elementwise_inputs(y_true, y_pred)
+    y_true, y_pred = broadcast_inputs(y_true, y_pred)
     return (y_pred - y_true * torch.log(y_pred + epsilon())).mean(dim=-1)
 
 
@@ -56,7 +56,10 @@ class KLDivergence(LossFunctionWrapper):
     """
 
     def __init__(
-        self, reduction: str | None = _SOBS, name: str = "kl_divergence", dtype: Any = None
+        self,
+        reduction: str | None = _SOBS,
+        name: str = "kl_divergence",
+        dtype: Any = None,
     ) -> None:
         super().__init__(kl_divergence, name=name, reduction=reduction, dtype=dtype)
 

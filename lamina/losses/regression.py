@@ -116,8 +116,8 @@ def log_cosh(y_true: Any, y_pred: Any) -> torch.Tensor:
 
 
 def _l2_normalize(x: torch.Tensor, axis: int) -> torch.Tensor:
-    square_sum = torch.square(x).sum(dim=axis, keepdim=True)
-    return x * torch.rsqrt(square_sum.clamp_min(epsilon()))
+    """`x / max(norm(x), epsilon)` along `axis`."""
+    return F.normalize(x, p=2.0, dim=axis, eps=epsilon())
 
 
 def cosine_similarity(y_true: Any, y_pred: Any, axis: int = -1) -> torch.Tensor:
@@ -150,9 +150,14 @@ class MeanSquaredError(LossFunctionWrapper):
     """
 
     def __init__(
-        self, reduction: str | None = _SOBS, name: str = "mean_squared_error", dtype: Any = None
+        self,
+        reduction: str | None = _SOBS,
+        name: str = "mean_squared_error",
+        dtype: Any = None,
     ) -> None:
-        super().__init__(mean_squared_error, name=name, reduction=reduction, dtype=dtype)
+        super().__init__(
+            mean_squared_error, name=name, reduction=reduction, dtype=dtype
+        )
 
 
 class MeanAbsoluteError(LossFunctionWrapper):
@@ -165,9 +170,14 @@ class MeanAbsoluteError(LossFunctionWrapper):
     """
 
     def __init__(
-        self, reduction: str | None = _SOBS, name: str = "mean_absolute_error", dtype: Any = None
+        self,
+        reduction: str | None = _SOBS,
+        name: str = "mean_absolute_error",
+        dtype: Any = None,
     ) -> None:
-        super().__init__(mean_absolute_error, name=name, reduction=reduction, dtype=dtype)
+        super().__init__(
+            mean_absolute_error, name=name, reduction=reduction, dtype=dtype
+        )
 
 
 class MeanAbsolutePercentageError(LossFunctionWrapper):
@@ -227,7 +237,9 @@ class Huber(LossFunctionWrapper):
         name: str = "huber_loss",
         dtype: Any = None,
     ) -> None:
-        super().__init__(huber, name=name, reduction=reduction, dtype=dtype, delta=delta)
+        super().__init__(
+            huber, name=name, reduction=reduction, dtype=dtype, delta=delta
+        )
 
 
 class LogCosh(LossFunctionWrapper):

@@ -119,6 +119,11 @@ class OptimizerConfig:
         self._learning_rate = torch.zeros((), dtype=torch.float32)
         self._set_learning_rate(learning_rate)
 
+    def _update_count(self) -> int:
+        """Returns the number of updates applied, as a python int."""
+        n = self.gradient_accumulation_steps
+        return self._iterations // n if n else self._iterations
+
     # -- learning rate ----------------------------------------------------------
 
     def _set_learning_rate(self, value: Any) -> None:
@@ -171,7 +176,7 @@ class OptimizerConfig:
         if schedule is None:
             return float(self._learning_rate)
         if isinstance(schedule, LearningRateSchedule):
-            return float(schedule(self._iterations))
+            return float(schedule(self._update_count()))
         return float(schedule())
 
     # -- config -----------------------------------------------------------------

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import torch
+
+# Keras computes step scalars (bias corrections) in the variable's dtype; numpy
+# scalars of that dtype reproduce its rounding on the host.
+_SCALAR_TYPES = {torch.float16: np.float16, torch.float64: np.float64}
 
 
 class Group:
@@ -23,9 +28,11 @@ class Group:
         slots: slot name -> one slot tensor per variable.
         decay: the variables that take weight decay.
         dtype: the group's dtype.
+        real: the numpy scalar type in which Keras computes this group's step
+            scalars (`np.float32` for float32 and bfloat16).
     """
 
-    __slots__ = ("decay", "dtype", "indices", "params", "positions", "slots")
+    __slots__ = ("decay", "dtype", "indices", "params", "positions", "real", "slots")
 
     def __init__(self, dtype: torch.dtype) -> None:
         self.positions: list[int] = []
@@ -34,6 +41,7 @@ class Group:
         self.slots: dict[str, list[torch.Tensor]] = {}
         self.decay: list[torch.Tensor] = []
         self.dtype = dtype
+        self.real = _SCALAR_TYPES.get(dtype, np.float32)
 
     def gather(self, grads: Sequence[torch.Tensor]) -> list[torch.Tensor]:
         """Returns this group's gradients, cast to the group's dtype."""

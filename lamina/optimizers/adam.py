@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+import numpy as np
 import torch
 
 from lamina.optimizers._plan import Group
 from lamina.optimizers.optimizer import Optimizer
+
+
+def _adam_step_size(real: type, lr: float, beta_1: float, beta_2: float, step: int) -> float:
+    """Returns `lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)`, rounded as Keras does."""
+    one, t = real(1), real(step)
+    b1_power, b2_power = real(beta_1) ** t, real(beta_2) ** t
+    return float(real(lr) * np.sqrt(one - b2_power) / (one - b1_power))
 
 
 class Adam(Optimizer):
@@ -48,7 +55,7 @@ class Adam(Optimizer):
         self, group: Group, grads: list[torch.Tensor], lr: float, step: int
     ) -> None:
         m, v = group.slots["momentum"], group.slots["velocity"]
-        alpha = lr * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
+        alpha = _adam_step_size(group.real, lr, self.beta_1, self.beta_2, step)
         torch._foreach_lerp_(m, grads, 1 - self.beta_1)
         torch._foreach_mul_(v, self.beta_2)
         torch._foreach_addcmul_(v, grads, grads, value=1 - self.beta_2)

@@ -26,6 +26,14 @@ from lamina.optimizers._config import OptimizerConfig
 from lamina.optimizers._plan import Group, make_plan
 
 
+def _short_name(variable: torch.Tensor) -> str:
+    """Returns a variable's Keras name: its `name`, or its `path`'s last part."""
+    name = getattr(variable, "name", None)
+    if name:
+        return str(name)
+    return str(getattr(variable, "path", None) or "").rsplit("/", 1)[-1]
+
+
 class Optimizer(OptimizerConfig):
     """Base class for optimizers.
 
@@ -89,18 +97,22 @@ class Optimizer(OptimizerConfig):
 
     @property
     def iterations(self) -> torch.Tensor:
-        """The number of steps applied, as a 0-d int64 tensor."""
-        return torch.tensor(self._iterations, dtype=torch.int64)
+        """The number of updates applied, as a 0-d int64 tensor.
+
+        With `gradient_accumulation_steps=n`, Keras counts one update per `n`
+        calls to `apply`.
+        """
+        return torch.tensor(self._update_count(), dtype=torch.int64)
 
     @property
     def variables(self) -> list[torch.Tensor]:
         """The optimizer's state, in Keras's order, for saving.
 
-        The iteration count, the learning rate (unless it is a schedule or a
+        The count of `apply` calls, the learning rate (unless it is a schedule or a
         callable), the moving averages, the gradient accumulators, each
         variable's slots, then optimizer-wide scalars.
         """
-        out = [self.iterations]
+        out = [torch.tensor(self._iterations, dtype=torch.int64)]
         if self._schedule is None:
             out.append(self._learning_rate)
         if not self.built:
@@ -169,8 +181,7 @@ class Optimizer(OptimizerConfig):
             return False
         if self._excluded_pattern is None:
             return True
-        name = getattr(variable, "name", "") or getattr(variable, "path", "") or ""
-        return re.search(self._excluded_pattern, str(name)) is None
+        return re.search(self._excluded_pattern, _short_name(variable)) is None
 
     # -- applying ---------------------------------------------------------------
 
@@ -235,7 +246,7 @@ class Optimizer(OptimizerConfig):
         """Groups the variables with a gradient; caches the plan under `key`."""
         if not key:
             raise ValueError("No gradients provided for any variable.")
-        missing = [getattr(v, "name", "?") for v, g in zip(variables, grads) if g is None]
+        missing = [_short_name(v) for v, g in zip(variables, grads) if g is None]
         if missing:
             warnings.warn(
                 f"Gradients do not exist for variables {missing} when minimizing "
@@ -266,18 +277,18 @@ class Optimizer(OptimizerConfig):
 
     def _step(self, plan: list[Group], grads: list[list[torch.Tensor]]) -> None:
         """Runs one step on gathered gradient lists (one per group)."""
-        step = self._iterations
         if self.loss_scale_factor is not None:
             grads = [torch._foreach_div(g, self.loss_scale_factor) for g in grads]
         n = self.gradient_accumulation_steps
-        if n and (step + 1) % n != 0:
-            for group, g in zip(plan, grads):
-                torch._foreach_add_(self._gather(self._accumulators, group), g)
-            self._iterations = step + 1
-            return
         if n:
+            if (self._iterations + 1) % n != 0:
+                for group, g in zip(plan, grads):
+                    torch._foreach_add_(self._gather(self._accumulators, group), g)
+                self._iterations += 1
+                return
             grads = self._take_accumulated(plan, grads, n)
         grads = self._clip(grads)
+        step = self._update_count()
         lr = self._current_learning_rate()
         self._before_update(step + 1)
         for group, g in zip(plan, grads):
@@ -286,7 +297,7 @@ class Optimizer(OptimizerConfig):
             self._update(group, g, lr, step + 1)
         if self.use_ema:
             self._update_averages(step)
-        self._iterations = step + 1
+        self._iterations += 1
 
     @staticmethod
     def _gather(tensors: list[torch.Tensor], group: Group) -> list[torch.Tensor]:

@@ -89,6 +89,9 @@ class CompiledMetrics:
         self.built = False
 
     def build(self, y_true: list, y_pred: list, names: list[str], losses: list) -> None:
+        self.built = True
+        if not self.metrics_spec and not self.weighted_spec:
+            return
         from lamina.metrics import resolve_metric
 
         multi = len(names) > 1

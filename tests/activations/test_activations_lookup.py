@@ -55,19 +55,25 @@ def test_deserialize_keras_function_dict(keras):
 
 
 def test_unknown_name_suggests_close_match():
-    with pytest.raises(ValueError, match=r"Unknown activation: 'rleu'\. Did you mean 'relu'"):
+    with pytest.raises(
+        ValueError, match=r"Unknown activation: 'rleu'\. Did you mean 'relu'"
+    ):
         activations.get("rleu")
     with pytest.raises(ValueError, match=r"Valid names: celu, elu, .*swish"):
         activations.get("not_an_activation")
 
 
 def test_unknown_name_without_match_has_no_suggestion():
-    with pytest.raises(ValueError, match=r"^Unknown activation: 'zzzz'\. Valid names: "):
+    with pytest.raises(
+        ValueError, match=r"^Unknown activation: 'zzzz'\. Valid names: "
+    ):
         activations.get("zzzz")
 
 
 def test_bad_identifier_type():
-    with pytest.raises(ValueError, match=r"Could not interpret activation identifier.*identifier=3"):
+    with pytest.raises(
+        ValueError, match=r"Could not interpret activation identifier.*identifier=3"
+    ):
         activations.get(3)
     with pytest.raises(ValueError, match="Could not deserialize activation"):
         activations.deserialize({"config": "relu"})

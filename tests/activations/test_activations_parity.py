@@ -156,7 +156,9 @@ def test_accepts_python_lists(keras):
     np.testing.assert_allclose(
         activations.relu(x, threshold=5.0).numpy(), [0, 0, 0, 0, 10]
     )
-    _compare(activations.relu(x, max_value=5.0), keras.activations.relu(x, max_value=5.0))
+    _compare(
+        activations.relu(x, max_value=5.0), keras.activations.relu(x, max_value=5.0)
+    )
 
 
 def test_gradients_flow():

@@ -121,10 +121,13 @@ def test_clone_is_a_new_equal_instance():
 
 def test_unknown_name_suggests():
     with pytest.raises(
-        ValueError, match=r"Unknown initializer: 'glorot_unifrom'\. Did you mean 'glorot_uniform'"
+        ValueError,
+        match=r"Unknown initializer: 'glorot_unifrom'\. Did you mean 'glorot_uniform'",
     ):
         initializers.get("glorot_unifrom")
-    with pytest.raises(ValueError, match=r"Could not interpret initializer.*identifier=3"):
+    with pytest.raises(
+        ValueError, match=r"Could not interpret initializer.*identifier=3"
+    ):
         initializers.get(3)
     with pytest.raises(ValueError, match="Could not deserialize initializer"):
         initializers.deserialize({"config": {}})

@@ -32,7 +32,9 @@ def test_constant_bad_broadcast():
 def test_identity():
     out = initializers.Identity(gain=2.0)((2, 3))
     assert torch.equal(out, 2.0 * torch.eye(2, 3))
-    with pytest.raises(ValueError, match=r"only be used for 2D matrices. Received: shape=\(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"only be used for 2D matrices. Received: shape=\(3,\)"
+    ):
         initializers.Identity()((3,))
 
 
@@ -42,11 +44,15 @@ def test_orthogonal(shape):
     assert out.shape == shape
     flat = out.reshape(-1, shape[-1]).double()
     small = flat.T @ flat if flat.shape[0] >= flat.shape[1] else flat @ flat.T
-    torch.testing.assert_close(small, 2.25 * torch.eye(small.shape[0]).double(), atol=1e-5, rtol=0)
+    torch.testing.assert_close(
+        small, 2.25 * torch.eye(small.shape[0]).double(), atol=1e-5, rtol=0
+    )
 
 
 def test_orthogonal_needs_rank_two():
-    with pytest.raises(ValueError, match=r"at least two-dimensional. Received: shape=\(3,\) of rank 1"):
+    with pytest.raises(
+        ValueError, match=r"at least two-dimensional. Received: shape=\(3,\) of rank 1"
+    ):
         initializers.Orthogonal()((3,))
 
 
@@ -137,7 +143,9 @@ def test_variance_scaling_untruncated_and_modes():
     out = init((200, 1000))
     assert abs(out.std().item() - math.sqrt(3.0 / 1000)) < 0.01 * math.sqrt(3.0 / 1000)
     assert out.abs().max().item() > 3 * math.sqrt(3.0 / 1000)  # not truncated
-    avg = initializers.VarianceScaling(scale=2.0, mode="fan_avg", distribution="uniform")
+    avg = initializers.VarianceScaling(
+        scale=2.0, mode="fan_avg", distribution="uniform"
+    )
     assert avg((100, 300)).abs().max() <= math.sqrt(3 * 2.0 / 200)
 
 
@@ -184,12 +192,16 @@ def test_dtypes(dtype):
 
 
 def test_random_needs_float_dtype():
-    with pytest.raises(ValueError, match=r"RandomNormal draws random floats.*dtype='int32'"):
+    with pytest.raises(
+        ValueError, match=r"RandomNormal draws random floats.*dtype='int32'"
+    ):
         initializers.RandomNormal()((2,), dtype="int32")
 
 
 def test_validation_errors():
-    with pytest.raises(ValueError, match=r"`scale` must be a positive float. Received: scale=0"):
+    with pytest.raises(
+        ValueError, match=r"`scale` must be a positive float. Received: scale=0"
+    ):
         initializers.VarianceScaling(scale=0)
     with pytest.raises(ValueError, match=r"`mode` must be one of .*mode='bad'"):
         initializers.VarianceScaling(mode="bad")

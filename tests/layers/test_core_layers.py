@@ -41,7 +41,7 @@ def test_dense_weights_layout_and_counts():
     assert len(d.trainable_weights) == 2 and d.non_trainable_weights == []
     assert torch.all(d.bias == 0)
     limit = np.sqrt(6 / (5 + 3))
-    assert float(d.kernel.abs().max()) <= limit
+    assert float(d.kernel.detach().abs().max()) <= limit
 
 
 def test_dense_activation_equals_activation_layer():

@@ -1,0 +1,78 @@
+"""Import time, the cost of verbose=1, and `predict` overhead on 32 rows."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_IMPORT = "import time; t=time.perf_counter(); import {mod}; print(time.perf_counter()-t)"
+
+_PREDICT = """
+import time, numpy as np, torch
+torch.set_num_threads(1)
+import lamina
+from lamina import layers
+m = lamina.Sequential([layers.Dense(512, activation='relu', input_shape=(8,)),
+                       layers.Dense(512, activation='relu'), layers.Dense(1)])
+x = np.random.default_rng(0).normal(size=(32, 8)).astype('float32')
+xt = torch.from_numpy(x)
+m.predict(x, verbose=0)
+def best(fn, n=200):
+    ts = []
+    for _ in range(n):
+        t = time.perf_counter(); fn(); ts.append(time.perf_counter() - t)
+    return sorted(ts)[n // 2]
+def direct():
+    with torch.no_grad():
+        m(xt)
+print(best(lambda: m.predict(x, verbose=0)) / best(direct))
+"""
+
+
+def _python(code: str, env_extra: dict | None = None) -> float:
+    import os
+
+    env = {**os.environ, "KERAS_BACKEND": "torch", "OMP_NUM_THREADS": "1", **(env_extra or {})}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, env=env, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def import_times(repeats: int) -> dict:
+    res = {}
+    for mod in ("torch", "lamina", "keras"):
+        try:
+            res[mod] = statistics.median(_python(_IMPORT.format(mod=mod)) for _ in range(repeats))
+        except subprocess.CalledProcessError:
+            res[mod] = None
+    return res
+
+
+def verbose_cost(repeats: int) -> float:
+    """lamina fit time with verbose=1 over verbose=0 on W2 (output to a pipe)."""
+    ratios = []
+    for _ in range(repeats):
+        times = []
+        for verbose in (0, 1):
+            cmd = [sys.executable, "-m", "benchmarks.bench_one", "W2", "lamina", "1", "1.0", str(verbose)]
+            out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+            import json
+
+            times.append(json.loads(out.stdout.strip().splitlines()[-1])["seconds"])
+        ratios.append(times[1] / times[0])
+    return statistics.median(ratios)
+
+
+def run_extras(repeats: int) -> dict:
+    imports = import_times(repeats)
+    extras = {f"import {k} (s)": round(v, 3) if v else None for k, v in imports.items()}
+    if imports.get("lamina") and imports.get("torch"):
+        extras["import lamina minus import torch (s)"] = round(imports["lamina"] - imports["torch"], 3)
+    extras["verbose=1 / verbose=0 on W2 (lamina)"] = round(verbose_cost(repeats), 3)
+    extras["predict(32 rows) / direct model(x)"] = round(
+        statistics.median(_python(_PREDICT) for _ in range(repeats)), 2)
+    return extras

@@ -1,0 +1,206 @@
+"""Shared machinery of the convolution layers: geometry, padding, kernel views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from lamina import activations, constraints, initializers, regularizers
+from lamina.layers.base import Layer
+from lamina.layers.convolutional import _conv_utils as cu
+from lamina.layers.input_spec import InputSpec
+
+CONV_FNS = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+
+
+def torch_kernel(kernel: torch.Tensor, rank: int) -> torch.Tensor:
+    """Keras kernel `(*K, a, b)` as the torch weight `(b, a, *K)`, a view."""
+    return kernel.permute(rank + 1, rank, *range(rank))
+
+
+class ConvGeometry(Layer):
+    """Kernel size, strides, padding, dilation and data format of a conv layer."""
+
+    rank: int = 2
+    paddings: tuple = ("valid", "same")
+    # Keras refuses strides > 1 together with dilation > 1 for these layers.
+    strided_dilation: bool = False
+
+    def _set_geometry(
+        self,
+        kernel_size: Any,
+        strides: Any,
+        padding: Any,
+        data_format: Any,
+        dilation_rate: Any,
+    ) -> None:
+        n = self.rank
+        self.kernel_size = cu.normalize_tuple(kernel_size, n, "kernel_size")
+        self.strides = cu.normalize_tuple(strides, n, "strides")
+        self.padding = cu.normalize_padding(padding, self.paddings)
+        self.data_format = cu.normalize_data_format(data_format)
+        self.dilation_rate = cu.normalize_tuple(dilation_rate, n, "dilation_rate")
+        if (
+            not self.strided_dilation
+            and max(self.strides) > 1
+            and max(self.dilation_rate) > 1
+        ):
+            raise ValueError(
+                "`strides > 1` not supported in conjunction with `dilation_rate > 1`."
+                f" Received: strides={self.strides} and "
+                f"dilation_rate={self.dilation_rate}"
+            )
+        self.input_spec = InputSpec(ndim=n + 2)
+
+    @property
+    def _channel_axis(self) -> int:
+        return -1 if self.data_format == "channels_last" else 1
+
+    def _input_channels(self, input_shape: tuple) -> int:
+        channels = input_shape[self._channel_axis]
+        if channels is None:
+            raise ValueError(
+                f"Layer '{self.name}': the channel dimension of the inputs (axis "
+                f"{self._channel_axis}) must be defined. Received input shape="
+                f"{tuple(input_shape)}"
+            )
+        self._built_channels = int(channels)
+        return int(channels)
+
+    def _check_channels(self, x: torch.Tensor, kernel: torch.Tensor) -> None:
+        got = x.shape[self._channel_axis]
+        if got != self._built_channels:
+            raise ValueError(
+                f"Layer '{self.name}' expected inputs with {self._built_channels} "
+                f"channels on axis {self._channel_axis} (data_format="
+                f"'{self.data_format}', kernel shape {tuple(kernel.shape)}), but "
+                f"received input with shape {tuple(x.shape)}."
+            )
+
+    def _pad_input(self, x: torch.Tensor) -> tuple:
+        """Pads a channels-first `x`; returns it with torch's symmetric padding."""
+        sizes = tuple(x.shape[2:])
+        pads = cu.spatial_pads(
+            sizes, self.padding, self.kernel_size, self.strides, self.dilation_rate
+        )
+        out = [
+            s + a + b - d * (k - 1)
+            for s, (a, b), k, d in zip(sizes, pads, self.kernel_size, self.dilation_rate)
+        ]
+        cu.check_output_size(self, tuple(x.shape), self.kernel_size, out)
+        if all(a == b for a, b in pads):
+            return x, tuple(a for a, _ in pads)
+        return cu.pad_spatial(x, pads), (0,) * self.rank
+
+    def _conv(self, x: torch.Tensor, weight: torch.Tensor, bias: Any, groups: int) -> Any:
+        """Pads a channels-first `x` and convolves it with a torch-layout weight."""
+        x, padding = self._pad_input(x)
+        fn = CONV_FNS[self.rank]
+        return fn(x, weight, bias, self.strides, padding, self.dilation_rate, groups)
+
+    def _geometry_config(self) -> dict:
+        return {
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+        }
+
+
+class BaseConv(ConvGeometry):
+    """Convolution over `rank` spatial axes: `activation(conv(x, kernel) + bias)`.
+
+    The kernel is stored as `(*kernel_size, input_channels // groups, filters)`,
+    Keras's layout, and reaches `F.convNd` as a permuted view.
+    """
+
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+        groups: int = 1,
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.filters = cu.positive_count("filters", filters)
+        self.groups = cu.positive_count("groups", groups)
+        if self.filters % self.groups:
+            raise ValueError(
+                "The number of filters must be evenly divisible by the number of "
+                f"groups. Received: groups={groups}, filters={filters}."
+            )
+        self._set_geometry(kernel_size, strides, padding, data_format, dilation_rate)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+
+    def build(self, input_shape: tuple) -> None:
+        channels = self._input_channels(input_shape)
+        if channels % self.groups:
+            raise ValueError(
+                "The number of input channels must be evenly divisible by the number "
+                f"of groups. Received groups={self.groups}, but the input has "
+                f"{channels} channels (full input shape is {tuple(input_shape)})."
+            )
+        self.kernel = self.add_weight(
+            shape=(*self.kernel_size, channels // self.groups, self.filters),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+            name="kernel",
+        )
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                shape=(self.filters,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+                name="bias",
+            )
+        self.built = True
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        self._check_channels(inputs, self.kernel)
+        x = cu.to_channels_first(inputs, self.data_format)
+        weight = torch_kernel(self.kernel, self.rank)
+        y = self._conv(x, weight, self.bias, self.groups)
+        return self.activation(cu.from_channels_first(y, self.data_format))
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            **self._geometry_config(),
+            "groups": self.groups,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        }

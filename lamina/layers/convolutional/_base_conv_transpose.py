@@ -1,0 +1,152 @@
+"""Shared machinery of the transposed convolution layers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from lamina import activations, constraints, initializers, regularizers
+from lamina.layers.convolutional import _conv_utils as cu
+from lamina.layers.convolutional._base_conv import ConvGeometry, torch_kernel
+
+CONV_TRANSPOSE_FNS = {
+    1: F.conv_transpose1d,
+    2: F.conv_transpose2d,
+    3: F.conv_transpose3d,
+}
+
+
+def transpose_axis(
+    size: int, kernel: int, stride: int, dilation: int, padding: str, extra: Any
+) -> tuple:
+    """Torch (padding, output_padding) and Keras's output length for one axis.
+
+    The full transposed convolution has `(size - 1) * stride + k` positions
+    (`k` the dilated kernel). Keras's output of length `n` starts `crop` places
+    in, where `crop` is half the surplus for `"same"` (the smaller half, as
+    TensorFlow does) and 0 for `"valid"`. Torch crops `padding` on both sides
+    and adds `output_padding` at the end, so `output_padding` may come out as
+    -1: the caller then slices the last position off.
+    """
+    k = dilation * (kernel - 1) + 1
+    full = (size - 1) * stride + k
+    if extra is None:
+        n = size * stride + (max(k - stride, 0) if padding == "valid" else 0)
+    else:
+        n = full - 2 * (0 if padding == "valid" else k // 2) + extra
+    crop = 0 if padding == "valid" else max(full - n, 0) // 2
+    return crop, n - full + 2 * crop, n
+
+
+class BaseConvTranspose(ConvGeometry):
+    """Transposed convolution (the gradient of a convolution), with a bias.
+
+    The kernel is stored as `(*kernel_size, filters, input_channels)`, Keras's
+    layout, and reaches `F.conv_transposeNd` as a permuted view.
+    """
+
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        output_padding: Any = None,
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.filters = cu.positive_count("filters", filters)
+        self._set_geometry(kernel_size, strides, padding, data_format, dilation_rate)
+        self.output_padding = self._check_output_padding(output_padding)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+
+    def _check_output_padding(self, value: Any) -> tuple | None:
+        if value is None:
+            return None
+        pads = cu.normalize_tuple(value, self.rank, "output_padding", allow_zero=True)
+        for axis, (p, s) in enumerate(zip(pads, self.strides)):
+            if p >= s:
+                raise ValueError(
+                    "`output_padding` must be strictly less than `strides` for all "
+                    f"dimensions. At dimension {axis}, `output_padding` is {p} but "
+                    f"`strides` is {s}. Received: output_padding={pads}, "
+                    f"strides={self.strides}"
+                )
+        return pads
+
+    def build(self, input_shape: tuple) -> None:
+        channels = self._input_channels(input_shape)
+        self.kernel = self.add_weight(
+            shape=(*self.kernel_size, self.filters, channels),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+            name="kernel",
+        )
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                shape=(self.filters,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+                name="bias",
+            )
+        self.built = True
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        self._check_channels(inputs, self.kernel)
+        x = cu.to_channels_first(inputs, self.data_format)
+        extras = self.output_padding or (None,) * self.rank
+        axes = [
+            transpose_axis(*args, self.padding, e)
+            for *args, e in zip(
+                x.shape[2:], self.kernel_size, self.strides, self.dilation_rate, extras
+            )
+        ]
+        fn = CONV_TRANSPOSE_FNS[self.rank]
+        weight = torch_kernel(self.kernel, self.rank)
+        padding = tuple(a[0] for a in axes)
+        output_padding = tuple(max(a[1], 0) for a in axes)
+        y = fn(x, weight, self.bias, self.strides, padding, output_padding, 1,
+               self.dilation_rate)
+        if any(a[1] < 0 for a in axes):
+            y = y[(slice(None), slice(None), *(slice(0, a[2]) for a in axes))]
+        return self.activation(cu.from_channels_first(y, self.data_format))
+
+    def get_config(self) -> dict:
+        config = {**super().get_config(), "filters": self.filters}
+        config.update(self._geometry_config())
+        return {
+            **config,
+            "output_padding": self.output_padding,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        }
