@@ -94,6 +94,16 @@ class Layer(WeightsMixin, torch.nn.Module):
         self._call_has_training, self._call_has_mask = sig
 
     # -- attributes -------------------------------------------------------------
+    def _child_key(self, name: str) -> str:
+        """A module key for a sublayer named `name` that shadows no attribute
+        (a layer may be named `double` or `train`, which torch.nn.Module has)."""
+        key = name.replace(".", "_")
+        while hasattr(type(self), key) or (
+            key in self.__dict__ and key not in self._modules
+        ):
+            key = f"{key}_"
+        return key
+
     def __setattr__(self, name: str, value: Any) -> None:
         keys = self.__dict__.get("_weight_keys")
         if keys and isinstance(value, torch.Tensor) and id(value) in keys:

@@ -68,7 +68,7 @@ class Functional(Model):
         self._nodes = _topological_nodes(self.outputs)
         for node in self._nodes:
             layer = node.layer
-            key = layer.name.replace(".", "_")
+            key = self._child_key(layer.name)
             if key in self._modules and self._modules[key] is not layer:
                 raise ValueError(
                     f"The name '{layer.name}' is used 2 times in the model. All "
@@ -78,7 +78,7 @@ class Functional(Model):
         missing = [t for t in self.inputs if t.node not in self._nodes]
         if missing:
             for t in missing:
-                self.add_module(t.node.layer.name, t.node.layer)
+                self.add_module(self._child_key(t.node.layer.name), t.node.layer)
         self.built = True
 
     @property

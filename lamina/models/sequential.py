@@ -62,7 +62,7 @@ class Sequential(Model):
                 )
             self._input_layer = layer
         name = getattr(layer, "name", None) or f"module_{len(self._modules)}"
-        key = name.replace(".", "_")
+        key = self._child_key(name)
         if key in self._modules:
             raise ValueError(
                 "All layers added to a Sequential model should have unique names. "
@@ -82,6 +82,7 @@ class Sequential(Model):
         last = layers[-1]
         key = next(k for k, m in self._modules.items() if m is last)
         del self._modules[key]
+        self.__dict__["_plan"] = None
         self.built = False
         if rebuild:
             self._maybe_build_from_input()
@@ -118,10 +119,19 @@ class Sequential(Model):
         self.built = True
 
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            plan = self._plan = _fast_plan(list(self._modules.values()))
+        if plan and isinstance(inputs, torch.Tensor) and mask is None:
+            return _run_plan(plan, inputs, training)
         x = inputs
         for layer in self._modules.values():
             x = layer(x)
         return x
+
+    def add_module(self, name: str, module: Any) -> None:
+        self.__dict__["_plan"] = None
+        super().add_module(name, module)
 
     def _maybe_build(self, args: tuple, kwargs: dict) -> None:
         x = args[0]
@@ -159,3 +169,52 @@ def _shape_of(x: Any) -> Any:
     if isinstance(x, (list, tuple)):
         return [_shape_of(v) for v in x]
     return None
+
+
+def _plain_layer(layer: Any) -> bool:
+    """A built lamina layer whose `__call__` adds nothing `call` does not do."""
+    return (
+        isinstance(layer, Layer)
+        and layer.built
+        and type(layer).__module__.startswith("lamina.layers.")
+        and type(layer).compute_mask is Layer.compute_mask
+        and layer.activity_regularizer is None
+    )
+
+
+def _fast_plan(layers: list) -> list | bool:
+    """The layers' `call`s to chain directly, or False when some layer needs the
+    full `Layer.__call__` (masks, activity losses, user layers, modules)."""
+    if not layers or not all(_plain_layer(layer) for layer in layers):
+        return False
+    return [
+        (layer, layer.call, layer._call_has_training,
+         layer._dtype_policy.torch_compute_dtype)
+        for layer in layers
+        if not isinstance(layer, InputLayer)
+    ]
+
+
+def _run_plan(plan: list, x: torch.Tensor, training: Any) -> torch.Tensor:
+    """Runs `call` layer after layer: the per-layer work of `__call__` (input
+    spec, hooks, dtype) is checked here in a few cheap tests instead."""
+    if getattr(x, "_keras_mask", None) is not None:
+        return _slow(plan, x)
+    first = plan[0][0]
+    if first.input_spec is not None:
+        first._check_input_spec(x)
+    training = bool(training)
+    for layer, call, wants_training, dtype in plan:
+        if layer._forward_hooks or layer._forward_pre_hooks:
+            x = layer(x)
+            continue
+        if x.dtype != dtype and x.is_floating_point():
+            x = x.to(dtype)
+        x = call(x, training=training) if wants_training else call(x)
+    return x
+
+
+def _slow(plan: list, x: Any) -> Any:
+    for layer, *_ in plan:
+        x = layer(x)
+    return x

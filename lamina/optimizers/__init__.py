@@ -7,14 +7,11 @@ from Keras 3's config dicts.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
-from lamina._identifiers import (
-    deserialize_object,
-    serialize_object,
-    unknown_name_error,
-)
+from lamina._identifiers import deserialize_object, serialize_object
 from lamina.optimizers import schedules
 from lamina.optimizers.adadelta import Adadelta
 from lamina.optimizers.adafactor import Adafactor
@@ -67,6 +64,16 @@ _OPTIMIZERS: dict[str, type[Optimizer]] = {
 _BY_LOWER = {name.lower(): cls for name, cls in _OPTIMIZERS.items()}
 
 
+def _unknown_name(identifier: str) -> ValueError:
+    """Returns the error for an unknown name, with case-insensitive suggestions."""
+    close = difflib.get_close_matches(identifier.lower(), list(_BY_LOWER), n=3)
+    message = f"Unknown optimizer: '{identifier}'."
+    if close:
+        quoted = " or ".join(f"'{_BY_LOWER[name].__name__}'" for name in close)
+        message += f" Did you mean {quoted}?"
+    return ValueError(f"{message} Valid names: {', '.join(sorted(_OPTIMIZERS))}")
+
+
 def serialize(optimizer: Optimizer) -> dict[str, Any]:
     """Returns the Keras 3 serialization dict of an optimizer.
 
@@ -98,7 +105,7 @@ def deserialize(
     if isinstance(config, str):
         cls = table.get(config) or _BY_LOWER.get(config.lower())
         if cls is None:
-            raise unknown_name_error("optimizer", config, list(_OPTIMIZERS))
+            raise _unknown_name(config)
         return cls()
     if isinstance(config, Mapping) and isinstance(config.get("class_name"), str):
         name = config["class_name"]

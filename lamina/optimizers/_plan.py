@@ -70,7 +70,7 @@ def make_plan(
         The groups, in order of first appearance.
     """
     groups: dict[tuple[torch.device, torch.dtype], Group] = {}
-    for position, index in zip(positions, indices):
+    for position, index in zip(positions, indices, strict=True):
         var = variables[index]
         group = groups.setdefault((var.device, var.dtype), Group(var.dtype))
         group.positions.append(position)

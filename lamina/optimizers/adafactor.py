@@ -71,8 +71,10 @@ class Adafactor(Optimizer):
     ) -> None:
         rho = min(lr, 1.0 / math.sqrt(step))
         beta = 1.0 - step**self.beta_2_decay
-        slots = zip(group.slots["r"], group.slots["c"], group.slots["velocity"])
-        for var, grad, (r, c, v) in zip(group.params, grads, slots):
+        slots = zip(
+            group.slots["r"], group.slots["c"], group.slots["velocity"], strict=True
+        )
+        for var, grad, (r, c, v) in zip(group.params, grads, slots, strict=True):
             alpha = torch.clamp_min(_rms(var), self.epsilon_2) * rho
             regulated = torch.square(grad).add_(self.epsilon_1)
             if var.dim() >= 2:

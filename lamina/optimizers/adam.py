@@ -11,7 +11,9 @@ from lamina.optimizers._plan import Group
 from lamina.optimizers.optimizer import Optimizer
 
 
-def _adam_step_size(real: type, lr: float, beta_1: float, beta_2: float, step: int) -> float:
+def _adam_step_size(
+    real: type, lr: float, beta_1: float, beta_2: float, step: int
+) -> float:
     """Returns `lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)`, rounded as Keras does."""
     one, t = real(1), real(step)
     b1_power, b2_power = real(beta_1) ** t, real(beta_2) ** t
@@ -50,6 +52,10 @@ class Adam(Optimizer):
         self.amsgrad = amsgrad
         names = ("momentum", "velocity", "velocity_hat")
         self._slot_names = names if amsgrad else names[:2]
+
+    def _slot_layout(self) -> tuple[tuple[str, ...], ...]:
+        names = self._slot_names
+        return (names[:2], names[2:])
 
     def _update(
         self, group: Group, grads: list[torch.Tensor], lr: float, step: int

@@ -83,6 +83,15 @@ class Optimizer(OptimizerConfig):
         self._plans: dict[tuple[int, ...], list[Group]] = {}
         self.built = True
 
+    def _slot_layout(self) -> tuple[tuple[str, ...], ...]:
+        """Returns slot names in Keras's saving order.
+
+        Each tuple is written variable by variable, the tuples one after the
+        other: `(("momentum", "velocity"),)` gives `k_momentum, k_velocity,
+        b_momentum, b_velocity`.
+        """
+        return (self._slot_names,)
+
     def _init_slot(self, name: str, variable: torch.Tensor) -> torch.Tensor:
         """Returns the initial value of slot `name` of `variable` (zeros)."""
         return torch.zeros_like(variable, memory_format=torch.preserve_format)
@@ -119,8 +128,9 @@ class Optimizer(OptimizerConfig):
             return out
         out.extend(self._averages)
         out.extend(self._accumulators)
-        for slots in self._slots:
-            out.extend(slots.values())
+        for names in self._slot_layout():
+            for slots in self._slots:
+                out.extend(slots[name] for name in names)
         out.extend(torch.tensor(v) for v in self._scalars.values())
         return out
 
@@ -145,10 +155,14 @@ class Optimizer(OptimizerConfig):
         values = [torch.as_tensor(store[str(i)]) for i in range(len(own))]
         self._iterations = int(values[0])
         scalars = list(self._scalars)
-        for name, value in zip(scalars, values[len(values) - len(scalars) :]):
+        for name, value in zip(
+            scalars, values[len(values) - len(scalars) :], strict=True
+        ):
             self._scalars[name] = float(value)
         with torch.no_grad():
-            for var, value in zip(own[1 : len(own) - len(scalars)], values[1:]):
+            for var, value in zip(
+                own[1 : len(own) - len(scalars)], values[1:], strict=True
+            ):
                 var.copy_(value)
 
     def set_weights(self, weights: Sequence[Any]) -> None:
@@ -212,7 +226,9 @@ class Optimizer(OptimizerConfig):
         """
         grads = list(grads)
         variables = self._resolve_variables(grads, trainable_variables)
-        key = tuple(id(v) for v, g in zip(variables, grads) if g is not None)
+        key = tuple(
+            id(v) for v, g in zip(variables, grads, strict=True) if g is not None
+        )
         plan = self._plans.get(key)
         if plan is None:
             plan = self._make_plan(grads, variables, key)
@@ -246,7 +262,9 @@ class Optimizer(OptimizerConfig):
         """Groups the variables with a gradient; caches the plan under `key`."""
         if not key:
             raise ValueError("No gradients provided for any variable.")
-        missing = [_short_name(v) for v, g in zip(variables, grads) if g is None]
+        missing = [
+            _short_name(v) for v, g in zip(variables, grads, strict=True) if g is None
+        ]
         if missing:
             warnings.warn(
                 f"Gradients do not exist for variables {missing} when minimizing "
@@ -257,7 +275,10 @@ class Optimizer(OptimizerConfig):
         positions = [i for i, g in enumerate(grads) if g is not None]
         indices = [self._variable_index(variables[p]) for p in positions]
         plan = make_plan(
-            positions, indices, self._trainable_variables, self._slots,
+            positions,
+            indices,
+            self._trainable_variables,
+            self._slots,
             self._use_weight_decay,
         )
         self._plans[key] = plan
@@ -282,7 +303,7 @@ class Optimizer(OptimizerConfig):
         n = self.gradient_accumulation_steps
         if n:
             if (self._iterations + 1) % n != 0:
-                for group, g in zip(plan, grads):
+                for group, g in zip(plan, grads, strict=True):
                     torch._foreach_add_(self._gather(self._accumulators, group), g)
                 self._iterations += 1
                 return
@@ -291,7 +312,7 @@ class Optimizer(OptimizerConfig):
         step = self._update_count()
         lr = self._current_learning_rate()
         self._before_update(step + 1)
-        for group, g in zip(plan, grads):
+        for group, g in zip(plan, grads, strict=True):
             if group.decay:
                 torch._foreach_mul_(group.decay, 1.0 - self.weight_decay * lr)
             self._update(group, g, lr, step + 1)
@@ -309,7 +330,7 @@ class Optimizer(OptimizerConfig):
     ) -> list[list[torch.Tensor]]:
         """Returns `(accumulated + grads) / n` and resets the accumulators."""
         out = []
-        for group, g in zip(plan, grads):
+        for group, g in zip(plan, grads, strict=True):
             accumulators = self._gather(self._accumulators, group)
             total = torch._foreach_add(g, accumulators)
             torch._foreach_div_(total, float(n))

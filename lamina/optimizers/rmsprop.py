@@ -49,6 +49,9 @@ class RMSprop(Optimizer):
             names.append("average_gradient")
         self._slot_names = tuple(names)
 
+    def _slot_layout(self) -> tuple[tuple[str, ...], ...]:
+        return tuple((name,) for name in self._slot_names)
+
     def _update(
         self, group: Group, grads: list[torch.Tensor], lr: float, step: int
     ) -> None:

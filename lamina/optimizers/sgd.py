@@ -42,8 +42,10 @@ class SGD(Optimizer):
         **kwargs: Any,
     ) -> None:
         super().__init__(learning_rate=learning_rate, **kwargs)
-        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not (
-            0 <= momentum <= 1
+        if (
+            isinstance(momentum, bool)
+            or not isinstance(momentum, (int, float))
+            or not (0 <= momentum <= 1)
         ):
             raise ValueError(
                 f"`momentum` must be a float between [0, 1]. Received: momentum={momentum}"
@@ -69,4 +71,8 @@ class SGD(Optimizer):
             torch._foreach_add_(params, momentums)
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
+        return {
+            **super().get_config(),
+            "momentum": self.momentum,
+            "nesterov": self.nesterov,
+        }

@@ -33,7 +33,10 @@ def to_tensor(x: Any, device: torch.device, name: str = "x") -> torch.Tensor:
                 "strings or other objects to numbers first (for labels, e.g. "
                 "with `np.unique(y, return_inverse=True)`)."
             )
-        t = torch.from_numpy(np.ascontiguousarray(arr))
+        arr = np.ascontiguousarray(arr)
+        if not arr.flags.writeable:  # pandas may hand out read-only views
+            arr = arr.copy()
+        t = torch.from_numpy(arr)
     if t.is_floating_point() and t.dtype != torch.float32 and t.dtype in (
         torch.float64,
     ):
@@ -48,8 +51,8 @@ def to_structure(data: Any, device: torch.device, name: str) -> Any:
     if data is None:
         return None
     if isinstance(data, (list, tuple)) and data and all(
-        isinstance(v, (int, float, np.number)) for v in data
-    ):
+        isinstance(v, (int, float, np.number, list, tuple)) for v in data
+    ):  # nested Python numbers: one array (a list of arrays is several inputs)
         return to_tensor(np.asarray(data), device, name)
     if isinstance(data, (list, tuple)) and len(data) == 0:
         raise ValueError(f"`{name}` is empty.")

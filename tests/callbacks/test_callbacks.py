@@ -64,7 +64,7 @@ def test_early_stopping_exact_epoch_and_restore():
 def test_early_stopping_max_mode_for_accuracy():
     cb = callbacks.EarlyStopping(monitor="val_accuracy", patience=1)
     stop, _ = _drive(cb, [0.5, 0.6, 0.55, 0.54], monitor="val_accuracy")
-    assert cb.mode == "max" and stop == 3
+    assert cb.mode == "max" and stop == 2
 
 
 def test_early_stopping_bad_mode():

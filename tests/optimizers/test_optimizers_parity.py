@@ -67,11 +67,25 @@ CASES = [
     ("AdamW", {"learning_rate": ("CosineDecay", (0.1, 4)), "weight_decay": 0.3}),
     ("Lion", {"learning_rate": ("PolynomialDecay", (0.1, 3)), "weight_decay": 0.3}),
     ("Adam", {"learning_rate": 0.05, "use_ema": True}),
-    ("SGD", {"learning_rate": 0.1, "use_ema": True, "ema_momentum": 0.5,
-             "ema_overwrite_frequency": 2}),
+    (
+        "SGD",
+        {
+            "learning_rate": 0.1,
+            "use_ema": True,
+            "ema_momentum": 0.5,
+            "ema_overwrite_frequency": 2,
+        },
+    ),
     ("SGD", {"learning_rate": 0.1, "momentum": 0.5, "gradient_accumulation_steps": 2}),
-    ("Adam", {"learning_rate": 0.05, "gradient_accumulation_steps": 3,
-              "clipnorm": 0.5, "weight_decay": 0.1}),
+    (
+        "Adam",
+        {
+            "learning_rate": 0.05,
+            "gradient_accumulation_steps": 3,
+            "clipnorm": 0.5,
+            "weight_decay": 0.1,
+        },
+    ),
 ]
 
 
@@ -86,13 +100,15 @@ def _make(module, name, kwargs):
 def _data(rng):
     """Returns initial values and STEPS gradient lists for SHAPES."""
     inits = [rng.normal(size=s).astype("float32") for s in SHAPES]
-    grads = [[rng.normal(size=s).astype("float32") for s in SHAPES] for _ in range(STEPS)]
+    grads = [
+        [rng.normal(size=s).astype("float32") for s in SHAPES] for _ in range(STEPS)
+    ]
     return inits, grads
 
 
 def _compare(keras, kvars, lvars, where):
     """Asserts that Keras and lamina variables agree."""
-    for kv, lv in zip(kvars, lvars):
+    for kv, lv in zip(kvars, lvars, strict=True):
         np.testing.assert_allclose(
             lv.detach().numpy(),
             keras.ops.convert_to_numpy(kv),
@@ -126,9 +142,9 @@ def test_weight_decay_exclusion_and_subset_updates(keras):
     names = ["kernel", "bias", "gamma"]
     kopt = keras.optimizers.AdamW(learning_rate=0.05, weight_decay=0.5)
     lopt = lamina.optimizers.AdamW(learning_rate=0.05, weight_decay=0.5)
-    kvars = [keras.Variable(x, name=n) for x, n in zip(inits, names)]
+    kvars = [keras.Variable(x, name=n) for x, n in zip(inits, names, strict=True)]
     lvars = [torch.nn.Parameter(torch.tensor(x)) for x in inits]
-    for var, n in zip(lvars, names):
+    for var, n in zip(lvars, names, strict=True):
         var.path = f"dense/{n}"
     kopt.exclude_from_weight_decay(var_list=[kvars[2]], var_names=["bias"])
     lopt.exclude_from_weight_decay(var_list=[lvars[2]], var_names=["bias"])
@@ -136,8 +152,12 @@ def test_weight_decay_exclusion_and_subset_updates(keras):
     lopt.build(lvars)
     for step, step_grads in enumerate(grads):
         pick = [0, 1, 2] if step % 2 else [2, 0]
-        kopt.apply([torch.tensor(step_grads[i]) for i in pick], [kvars[i] for i in pick])
-        lopt.apply([torch.tensor(step_grads[i]) for i in pick], [lvars[i] for i in pick])
+        kopt.apply(
+            [torch.tensor(step_grads[i]) for i in pick], [kvars[i] for i in pick]
+        )
+        lopt.apply(
+            [torch.tensor(step_grads[i]) for i in pick], [lvars[i] for i in pick]
+        )
         _compare(keras, kvars, lvars, f"exclusion step {step}")
 
 
@@ -168,8 +188,12 @@ def test_apply_gradients_pairs(keras):
     kvars = [keras.Variable(x) for x in inits]
     lvars = [torch.nn.Parameter(torch.tensor(x)) for x in inits]
     for step_grads in grads:
-        kopt.apply_gradients(zip([torch.tensor(g) for g in step_grads], kvars))
-        lopt.apply_gradients(zip([torch.tensor(g) for g in step_grads], lvars))
+        kopt.apply_gradients(
+            zip([torch.tensor(g) for g in step_grads], kvars, strict=True)
+        )
+        lopt.apply_gradients(
+            zip([torch.tensor(g) for g in step_grads], lvars, strict=True)
+        )
     _compare(keras, kvars, lvars, "apply_gradients")
 
 

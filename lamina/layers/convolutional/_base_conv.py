@@ -87,14 +87,18 @@ class ConvGeometry(Layer):
         )
         out = [
             s + a + b - d * (k - 1)
-            for s, (a, b), k, d in zip(sizes, pads, self.kernel_size, self.dilation_rate)
+            for s, (a, b), k, d in zip(
+                sizes, pads, self.kernel_size, self.dilation_rate, strict=True
+            )
         ]
         cu.check_output_size(self, tuple(x.shape), self.kernel_size, out)
         if all(a == b for a, b in pads):
             return x, tuple(a for a, _ in pads)
         return cu.pad_spatial(x, pads), (0,) * self.rank
 
-    def _conv(self, x: torch.Tensor, weight: torch.Tensor, bias: Any, groups: int) -> Any:
+    def _conv(
+        self, x: torch.Tensor, weight: torch.Tensor, bias: Any, groups: int
+    ) -> Any:
         """Pads a channels-first `x` and convolves it with a torch-layout weight."""
         x, padding = self._pad_input(x)
         fn = CONV_FNS[self.rank]

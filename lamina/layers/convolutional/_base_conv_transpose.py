@@ -84,7 +84,7 @@ class BaseConvTranspose(ConvGeometry):
         if value is None:
             return None
         pads = cu.normalize_tuple(value, self.rank, "output_padding", allow_zero=True)
-        for axis, (p, s) in enumerate(zip(pads, self.strides)):
+        for axis, (p, s) in enumerate(zip(pads, self.strides, strict=True)):
             if p >= s:
                 raise ValueError(
                     "`output_padding` must be strictly less than `strides` for all "
@@ -121,15 +121,28 @@ class BaseConvTranspose(ConvGeometry):
         axes = [
             transpose_axis(*args, self.padding, e)
             for *args, e in zip(
-                x.shape[2:], self.kernel_size, self.strides, self.dilation_rate, extras
+                x.shape[2:],
+                self.kernel_size,
+                self.strides,
+                self.dilation_rate,
+                extras,
+                strict=True,
             )
         ]
         fn = CONV_TRANSPOSE_FNS[self.rank]
         weight = torch_kernel(self.kernel, self.rank)
         padding = tuple(a[0] for a in axes)
         output_padding = tuple(max(a[1], 0) for a in axes)
-        y = fn(x, weight, self.bias, self.strides, padding, output_padding, 1,
-               self.dilation_rate)
+        y = fn(
+            x,
+            weight,
+            self.bias,
+            self.strides,
+            padding,
+            output_padding,
+            1,
+            self.dilation_rate,
+        )
         if any(a[1] < 0 for a in axes):
             y = y[(slice(None), slice(None), *(slice(0, a[2]) for a in axes))]
         return self.activation(cu.from_channels_first(y, self.data_format))

@@ -25,8 +25,10 @@ def normalize_tuple(value: Any, n: int, name: str, allow_zero: bool = False) -> 
             values = tuple(value)
         except TypeError:
             values = None
-        if values is None or len(values) != n or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in values
+        if (
+            values is None
+            or len(values) != n
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in values)
         ):
             raise ValueError(
                 f"The `{name}` argument must be a tuple of {n} integers. "
@@ -95,8 +97,10 @@ def spatial_pads(
     if padding == "valid":
         return [(0, 0)] * len(sizes)
     if padding == "causal":
-        return [(d * (k - 1), 0) for k, d in zip(kernel, dilation)]
-    return [same_pads(*args) for args in zip(sizes, kernel, strides, dilation)]
+        return [(d * (k - 1), 0) for k, d in zip(kernel, dilation, strict=True)]
+    return [
+        same_pads(*args) for args in zip(sizes, kernel, strides, dilation, strict=True)
+    ]
 
 
 def pad_spatial(x: torch.Tensor, pads: list, value: float = 0.0) -> torch.Tensor:

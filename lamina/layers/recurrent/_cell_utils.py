@@ -144,3 +144,15 @@ def as_state_list(states: Any) -> list:
     if isinstance(states, (list, tuple)):
         return list(states)
     return [states]
+
+
+def build_sublayer(layer: Any, input_shape: tuple, device: Any) -> None:
+    """Builds a wrapped layer for `input_shape`, its weights on `device`."""
+    if layer.built:
+        return
+    layer._build_device = device
+    try:
+        layer.build(input_shape)
+    finally:
+        layer._build_device = None
+    layer.built = True

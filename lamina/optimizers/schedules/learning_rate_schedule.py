@@ -153,7 +153,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
     def __call__(self, step: Any) -> float:
         step = _to_step(step)
-        for boundary, value in zip(self.boundaries, self.values):
+        for boundary, value in zip(self.boundaries, self.values, strict=False):
             if step <= boundary:
                 return float(value)
         return float(self.values[-1])

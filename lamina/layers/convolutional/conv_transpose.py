@@ -1,0 +1,95 @@
+"""Conv1DTranspose, Conv2DTranspose, Conv3DTranspose: transposed convolutions."""
+
+from __future__ import annotations
+
+from lamina.layers.convolutional._base_conv_transpose import BaseConvTranspose
+
+_ARGS = """
+    Args:
+        filters: number of output channels.
+        kernel_size: int or tuple of ints, the size of the window.
+        strides: int or tuple of ints, the upsampling factor (default 1).
+        padding: `"valid"` or `"same"` (output size `input * strides`).
+        output_padding: int or tuple of ints (each below its stride), extra
+            size added at the end of each output axis; None infers it.
+        data_format: `"channels_last"` (default) or `"channels_first"`.
+        dilation_rate: int or tuple of ints, spacing of the kernel taps.
+        activation: activation name or function; None means linear.
+        use_bias: whether to add a bias vector.
+        kernel_initializer, bias_initializer: initializers.
+        kernel_regularizer, bias_regularizer, activity_regularizer: regularizers.
+        kernel_constraint, bias_constraint: constraints.
+"""
+
+
+class Conv1DTranspose(BaseConvTranspose):
+    __doc__ = (
+        """1D transposed convolution ("deconvolution") over `(batch, steps, channels)`.
+
+    The kernel has shape `(kernel_size, filters, channels)`, as Keras stores it.
+"""
+        + _ARGS
+        + """
+    Input shape:
+        `(batch, steps, channels)`, or `(batch, channels, steps)`.
+
+    Output shape:
+        `(batch, new_steps, filters)`, or `(batch, filters, new_steps)`.
+
+    Example:
+    >>> import lamina
+    >>> lamina.layers.Conv1DTranspose(2, 3, strides=2)(np.ones((1, 4, 3))).shape
+    torch.Size([1, 9, 2])
+    """
+    )
+
+    rank = 1
+
+
+class Conv2DTranspose(BaseConvTranspose):
+    __doc__ = (
+        """2D transposed convolution ("deconvolution") over images.
+
+    The kernel has shape `(kh, kw, filters, channels)`, as Keras stores it.
+"""
+        + _ARGS
+        + """
+    Input shape:
+        `(batch, height, width, channels)`, or channels first.
+
+    Output shape:
+        `(batch, new_height, new_width, filters)`, or channels first.
+
+    Example:
+    >>> import lamina
+    >>> layer = lamina.layers.Conv2DTranspose(2, 3, strides=2, padding="same")
+    >>> layer(np.ones((1, 4, 4, 3))).shape
+    torch.Size([1, 8, 8, 2])
+    """
+    )
+
+    rank = 2
+
+
+class Conv3DTranspose(BaseConvTranspose):
+    __doc__ = (
+        """3D transposed convolution ("deconvolution") over volumes.
+
+    The kernel has shape `(kd, kh, kw, filters, channels)`, as Keras stores it.
+"""
+        + _ARGS
+        + """
+    Input shape:
+        `(batch, depth, height, width, channels)`, or channels first.
+
+    Output shape:
+        `(batch, new_depth, new_height, new_width, filters)`, or channels first.
+
+    Example:
+    >>> import lamina
+    >>> lamina.layers.Conv3DTranspose(1, 2)(np.ones((1, 2, 2, 2, 1))).shape
+    torch.Size([1, 3, 3, 3, 1])
+    """
+    )
+
+    rank = 3

@@ -1,0 +1,120 @@
+"""Embedding: turns integer indices into dense vectors of fixed size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from lamina import constraints, initializers, regularizers
+from lamina.layers.base import Layer
+
+# Keras's short names for initializers, as Embedding's default uses them.
+_ALIASES = {"uniform": "random_uniform", "normal": "random_normal"}
+
+
+class Embedding(Layer):
+    """Maps each integer index `i` in `[0, input_dim)` to row `i` of `embeddings`.
+
+    `embeddings` has shape `(input_dim, output_dim)`. With `mask_zero=True`,
+    index 0 is padding: the output carries a mask `inputs != 0` that following
+    layers (e.g. `LSTM`) honour; `input_dim` must then count index 0.
+
+    Args:
+        input_dim: positive integer, size of the vocabulary (largest index + 1).
+        output_dim: positive integer, size of each vector.
+        embeddings_initializer: initializer of `embeddings` (default `"uniform"`,
+            i.e. `RandomUniform(-0.05, 0.05)`).
+        embeddings_regularizer: regularizer of `embeddings`.
+        embeddings_constraint: constraint of `embeddings`.
+        mask_zero: whether index 0 marks padding to mask.
+        weights: optional initial `[embeddings]` array, set at build.
+
+    Input shape:
+        `(batch, ...)` integers.
+
+    Output shape:
+        `(batch, ..., output_dim)`.
+
+    Example:
+    >>> import lamina
+    >>> lamina.layers.Embedding(10, 4)(np.array([[1, 2, 3]])).shape
+    torch.Size([1, 3, 4])
+    """
+
+    def __init__(
+        self,
+        input_dim: int,
+        output_dim: int,
+        embeddings_initializer: Any = "uniform",
+        embeddings_regularizer: Any = None,
+        embeddings_constraint: Any = None,
+        mask_zero: bool = False,
+        weights: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.pop("input_length", None)  # Keras 2 argument, accepted and unused
+        kwargs.pop("lora_rank", None)
+        kwargs.pop("quantization_config", None)
+        super().__init__(**kwargs)
+        self.input_dim = _positive("input_dim", input_dim)
+        self.output_dim = _positive("output_dim", output_dim)
+        if isinstance(embeddings_initializer, str):
+            embeddings_initializer = _ALIASES.get(
+                embeddings_initializer, embeddings_initializer
+            )
+        self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        self.mask_zero = bool(mask_zero)
+        self.supports_masking = self.mask_zero
+        self._initial_weights = weights
+
+    def build(self, input_shape: Any = None) -> None:
+        self.embeddings = self.add_weight(
+            shape=(self.input_dim, self.output_dim),
+            initializer=self.embeddings_initializer,
+            regularizer=self.embeddings_regularizer,
+            constraint=self.embeddings_constraint,
+            name="embeddings",
+        )
+        self.built = True
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        if inputs.dtype not in (torch.int64, torch.int32):
+            inputs = inputs.to(torch.int64)
+        return F.embedding(inputs, self.embeddings)
+
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
+        if not self.mask_zero:
+            return None
+        return torch.as_tensor(inputs) != 0
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "input_dim": self.input_dim,
+            "output_dim": self.output_dim,
+            "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+            "embeddings_regularizer": _serialize(regularizers, self.embeddings_regularizer),
+            "activity_regularizer": _serialize(regularizers, self.activity_regularizer),
+            "embeddings_constraint": _serialize(constraints, self.embeddings_constraint),
+            "mask_zero": self.mask_zero,
+        }
+
+
+def _positive(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(
+            f"`{name}` must be a positive integer. Received: {name}={value!r} "
+            f"(of type {type(value).__name__})."
+        )
+    return value
+
+
+def _serialize(family: Any, obj: Any) -> Any:
+    return None if obj is None else family.serialize(obj)

@@ -1,0 +1,145 @@
+"""LayerNormalization: normalizes each sample over its feature axes."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from lamina import constraints, initializers, regularizers
+from lamina.layers.base import Layer
+from lamina.layers.input_spec import InputSpec
+from lamina.layers.normalization import _axes
+
+_RMS_WARNING = (
+    "You passed `rms_scaling=True`, which is deprecated. This argument scales "
+    "the input by the variance, not the root mean square (as Keras 3 does). "
+    "For RMS normalization use `RMSNormalization` instead."
+)
+
+
+class LayerNormalization(Layer):
+    """Normalizes each sample: `gamma * (x - mean) / sqrt(var + epsilon) + beta`.
+
+    The mean and (biased) variance are taken over `axis` for each sample
+    separately, so the result does not depend on the batch. `gamma` and `beta`
+    have the shape of the normalized axes.
+
+    Args:
+        axis: integer or list of integers, the axes to normalize (default -1).
+        epsilon: small float added to the variance.
+        center: whether to add the offset `beta`.
+        scale: whether to multiply by `gamma`.
+        rms_scaling: deprecated Keras option: no centering and no `beta`,
+            `x * gamma / sqrt(var + epsilon)`.
+        beta_initializer, gamma_initializer: initializers of beta and gamma.
+        beta_regularizer, gamma_regularizer: optional regularizers.
+        beta_constraint, gamma_constraint: optional constraints.
+
+    Input shape:
+        any rank; the normalized axes must have known sizes.
+
+    Output shape:
+        same as the input.
+
+    Example:
+    >>> import lamina
+    >>> lamina.layers.LayerNormalization()(np.ones((2, 3))).shape
+    torch.Size([2, 3])
+    """
+
+    def __init__(
+        self,
+        axis: Any = -1,
+        epsilon: float = 1e-3,
+        center: bool = True,
+        scale: bool = True,
+        rms_scaling: bool = False,
+        beta_initializer: Any = "zeros",
+        gamma_initializer: Any = "ones",
+        beta_regularizer: Any = None,
+        gamma_regularizer: Any = None,
+        beta_constraint: Any = None,
+        gamma_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.axis = _axes.axis_list(axis)
+        self.epsilon = float(epsilon)
+        self.center = bool(center)
+        self.scale = bool(scale)
+        self.rms_scaling = bool(rms_scaling)
+        if self.rms_scaling:
+            warnings.warn(_RMS_WARNING, UserWarning, stacklevel=2)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.supports_masking = True
+
+    def build(self, input_shape: tuple) -> None:
+        rank = len(input_shape)
+        axes = _axes.resolve_axes(self.name, self.axis, rank)
+        sizes = _axes.known_sizes(self.name, input_shape, axes)
+        self._axes = axes
+        # Trailing axes: F.layer_norm's fused kernel applies directly.
+        self._trailing = axes == list(range(rank - len(axes), rank))
+        self._param_shape = _axes.broadcast_shape(rank, axes, sizes)
+        self.gamma = self.beta = None
+        if self.scale or self.rms_scaling:
+            self.gamma = self.add_weight(
+                shape=sizes,
+                initializer=self.gamma_initializer,
+                regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+                name="gamma",
+            )
+        if self.center and not self.rms_scaling:
+            self.beta = self.add_weight(
+                shape=sizes,
+                initializer=self.beta_initializer,
+                regularizer=self.beta_regularizer,
+                constraint=self.beta_constraint,
+                name="beta",
+            )
+        self.input_spec = InputSpec(ndim=rank, axes=dict(zip(axes, sizes)))
+        self.built = True
+
+    def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        if self.rms_scaling:
+            var = torch.var(inputs, dim=self._axes, keepdim=True, correction=0)
+            out = inputs * torch.rsqrt(var + self.epsilon)
+            return out * self._broadcast(self.gamma) if self.gamma is not None else out
+        if self._trailing:
+            shape = inputs.shape[self._axes[0] :]
+            return F.layer_norm(inputs, shape, self.gamma, self.beta, self.epsilon)
+        var, mean = torch.var_mean(inputs, dim=self._axes, keepdim=True, correction=0)
+        out = (inputs - mean) * torch.rsqrt(var + self.epsilon)
+        if self.gamma is not None:
+            out = out * self._broadcast(self.gamma)
+        if self.beta is not None:
+            out = out + self._broadcast(self.beta)
+        return out
+
+    def _broadcast(self, weight: torch.Tensor) -> torch.Tensor:
+        return weight.reshape(self._param_shape)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "axis": list(self.axis),
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "rms_scaling": self.rms_scaling,
+            "beta_initializer": initializers.serialize(self.beta_initializer),
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+        }
