@@ -31,6 +31,7 @@ class DTypePolicy:
             compute = variable = backend.standardize_dtype(name)
             name = compute
         self.name = name
+        self.mixed = compute != variable
         self.compute_dtype = compute
         self.variable_dtype = variable
         self.torch_compute_dtype = backend.to_torch_dtype(compute)

@@ -239,7 +239,10 @@ class Layer(WeightsMixin, torch.nn.Module):
             _CONTEXT.training = bool(training)
         try:
             self._call_losses.clear()
-            outputs = torch.nn.Module.__call__(self, inputs, *args[1:], **kwargs)
+            if self._dtype_policy.mixed:
+                outputs = self._autocast_call(inputs, args[1:], kwargs)
+            else:
+                outputs = torch.nn.Module.__call__(self, inputs, *args[1:], **kwargs)
         finally:
             if outer:
                 _CONTEXT.training = None
@@ -254,6 +257,18 @@ class Layer(WeightsMixin, torch.nn.Module):
             if out_mask is not None and isinstance(outputs, torch.Tensor):
                 outputs._keras_mask = out_mask
         return outputs
+
+    def _autocast_call(self, inputs: Any, args: tuple, kwargs: dict) -> Any:
+        """Mixed precision: compute in float16/bfloat16 under PyTorch's autocast
+        while the weights stay float32."""
+        first = next(
+            (t for t in _symbolic.flatten(inputs) if isinstance(t, torch.Tensor)), None
+        )
+        device = first.device.type if first is not None else "cpu"
+        if device == "meta" or torch.is_autocast_enabled(device):
+            return torch.nn.Module.__call__(self, inputs, *args, **kwargs)
+        with torch.autocast(device, dtype=self._dtype_policy.torch_compute_dtype):
+            return torch.nn.Module.__call__(self, inputs, *args, **kwargs)
 
     def _convert_inputs(self, inputs: Any) -> Any:
         device = self._weight_device()

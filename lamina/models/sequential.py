@@ -179,6 +179,7 @@ def _plain_layer(layer: Any) -> bool:
         and type(layer).__module__.startswith("lamina.layers.")
         and type(layer).compute_mask is Layer.compute_mask
         and layer.activity_regularizer is None
+        and not layer._dtype_policy.mixed
     )
 
 

@@ -19,6 +19,7 @@ import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import torch
 
 from lamina.optimizers import _clipping
@@ -152,17 +153,13 @@ class Optimizer(OptimizerConfig):
                 f"state has {len(store)}. Build the optimizer on the same "
                 "variables before loading."
             )
-        values = [torch.as_tensor(store[str(i)]) for i in range(len(own))]
+        values = [torch.as_tensor(np.asarray(store[str(i)])) for i in range(len(own))]
         self._iterations = int(values[0])
-        scalars = list(self._scalars)
-        for name, value in zip(
-            scalars, values[len(values) - len(scalars) :], strict=True
-        ):
+        tensors = len(own) - len(self._scalars)
+        for name, value in zip(self._scalars, values[tensors:], strict=True):
             self._scalars[name] = float(value)
         with torch.no_grad():
-            for var, value in zip(
-                own[1 : len(own) - len(scalars)], values[1:], strict=True
-            ):
+            for var, value in zip(own[1:tensors], values[1:tensors], strict=True):
                 var.copy_(value)
 
     def set_weights(self, weights: Sequence[Any]) -> None:

@@ -100,7 +100,7 @@ class StepRunner:
     def _forward_and_loss(self, x: Any, y: Any, sw: Any) -> tuple:
         model = self.model
         y_pred = model(x, training=True)
-        yp = as_list_of_outputs(y_pred, self.names)
+        yp = [_full_precision(p) for p in as_list_of_outputs(y_pred, self.names)]
         yt = as_list_of_outputs(y, self.names)
         sws = [sw] * len(self.names)
         loss = model.compiled_loss(yt, yp, sws)
@@ -113,8 +113,10 @@ class StepRunner:
     def train_step(self, x: Any, y: Any, sw: Any) -> torch.Tensor:
         loss, yt, yp, sws = self._forward_loss(x, y, sw)
         params = self.params
-        grads = torch.autograd.grad(loss, params, allow_unused=True)
-        self.model.optimizer.apply(list(grads), params)
+        optimizer = self.model.optimizer
+        scaled = optimizer.scale_loss(loss) if hasattr(optimizer, "scale_loss") else loss
+        grads = torch.autograd.grad(scaled, params, allow_unused=True)
+        optimizer.apply(list(grads), params)
         if self.constraints:
             with torch.no_grad():
                 for p, c in self.constraints:
@@ -126,7 +128,7 @@ class StepRunner:
     def test_step(self, x: Any, y: Any, sw: Any) -> torch.Tensor:
         model = self.model
         y_pred = model(x, training=False)
-        yp = as_list_of_outputs(y_pred, self.names)
+        yp = [_full_precision(p) for p in as_list_of_outputs(y_pred, self.names)]
         yt = as_list_of_outputs(y, self.names)
         sws = [sw] * len(self.names)
         loss = model.compiled_loss(yt, yp, sws)
@@ -169,3 +171,10 @@ def _output_names(model: Any, y_pred: Any) -> list[str]:
     if names and len(names) == n:
         return list(names)
     return ["output"] if n == 1 else [f"output_{i}" for i in range(n)]
+
+
+def _full_precision(t: Any) -> Any:
+    """Losses and metrics run in float32 even when layers compute in half."""
+    if isinstance(t, torch.Tensor) and t.dtype in (torch.float16, torch.bfloat16):
+        return t.float()
+    return t

@@ -59,6 +59,14 @@ class Trainer:
         from lamina import optimizers
 
         self.optimizer = optimizers.get(optimizer)
+        from lamina.mixed_precision import LossScaleOptimizer, global_policy
+
+        if (
+            auto_scale_loss
+            and global_policy().compute_dtype == "float16"
+            and not isinstance(self.optimizer, LossScaleOptimizer)
+        ):
+            self.optimizer = LossScaleOptimizer(self.optimizer)
         self.compiled_loss = CompiledLoss(loss, loss_weights, [])
         self.compiled_metrics = CompiledMetrics(metrics, weighted_metrics)
         self.jit_compile = jit_compile is True

@@ -24,7 +24,7 @@ def _np(t):
 
 def _pair(keras, name, kwargs, x, random_bias=True):
     """Builds `name` in both libraries with Keras's weights; returns both outputs."""
-    if random_bias and "filters" in kwargs or name.startswith("Depthwise"):
+    if random_bias and ("filters" in kwargs or name.startswith("Depthwise")):
         kwargs = {**kwargs, "bias_initializer": "random_normal"}
     klayer = getattr(keras.layers, name)(**kwargs)
     llayer = getattr(layers, name)(**kwargs)
@@ -99,7 +99,7 @@ def _average_pool_same_by_hand(x, k, s):
 
 
 @pytest.mark.parametrize(
-    "n,k,s", [(4, 3, 2), (4, 4, 1), (7, 4, 3), (5, 3, 1), (6, 2, 2)]
+    ("n", "k", "s"), [(4, 3, 2), (4, 4, 1), (7, 4, 3), (5, 3, 1), (6, 2, 2)]
 )
 def test_average_pooling_same_excludes_padding(n, k, s):
     # Keras 3.15's torch backend replicates edges when the padding is asymmetric
@@ -294,7 +294,7 @@ def test_conv2d_input_and_kernel_reach_torch_as_views(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "make,match",
+    ("make", "match"),
     [
         (lambda: layers.Conv2D(0, 3), r"Received: filters=0"),
         (lambda: layers.Conv2D(2, 3, padding="foo"), r"Received: padding='foo'"),

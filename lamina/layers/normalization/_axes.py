@@ -53,6 +53,6 @@ def known_sizes(layer_name: str, input_shape: tuple, axes: list[int]) -> list[in
 def broadcast_shape(rank: int, axes: list[int], sizes: list[int]) -> list[int]:
     """Shape of length `rank` with `sizes` at `axes` and 1 elsewhere."""
     shape = [1] * rank
-    for a, s in zip(axes, sizes):
+    for a, s in zip(axes, sizes, strict=True):
         shape[a] = s
     return shape

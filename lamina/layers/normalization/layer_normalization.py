@@ -106,7 +106,7 @@ class LayerNormalization(Layer):
                 constraint=self.beta_constraint,
                 name="beta",
             )
-        self.input_spec = InputSpec(ndim=rank, axes=dict(zip(axes, sizes)))
+        self.input_spec = InputSpec(ndim=rank, axes=dict(zip(axes, sizes, strict=True)))
         self.built = True
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:

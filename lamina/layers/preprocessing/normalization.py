@@ -96,13 +96,13 @@ class Normalization(Layer):
         self._kept = axes
         self._sizes = [int(s) for s in sizes]
         self._broadcast = [1] * rank
-        for a, s in zip(axes, self._sizes):
+        for a, s in zip(axes, self._sizes, strict=True):
             self._broadcast[a] = s
         if self.input_mean is None:
             self._make_adapt_weights()
         else:
             self._store_given()
-        self.input_spec = InputSpec(ndim=rank, axes=dict(zip(axes, self._sizes)))
+        self.input_spec = InputSpec(ndim=rank, axes=dict(zip(axes, self._sizes, strict=True)))
         self.built = True
 
     def _make_adapt_weights(self) -> None:

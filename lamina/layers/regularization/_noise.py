@@ -44,4 +44,9 @@ def noise_shape_of(noise_shape: tuple | None, shape: torch.Size) -> tuple:
     """`noise_shape` with None entries taken from the input's `shape`."""
     if noise_shape is None:
         return tuple(shape)
-    return tuple(s if n is None else int(n) for n, s in zip(noise_shape, shape))
+    if len(noise_shape) != len(shape):
+        raise ValueError(
+            f"`noise_shape` must have one entry per input axis ({len(shape)}). "
+            f"Received: noise_shape={noise_shape} for an input of shape {tuple(shape)}"
+        )
+    return tuple(s if n is None else int(n) for n, s in zip(noise_shape, shape, strict=True))

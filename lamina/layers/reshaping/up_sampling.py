@@ -33,7 +33,7 @@ class _UpSampling(Layer):
     def _repeat(self, x: torch.Tensor) -> torch.Tensor:
         # Nearest neighbour with integer factors is repetition: one broadcast
         # view, then a single copy by the final reshape.
-        factors = dict(zip(self._spatial_axes(), self._sizes))
+        factors = dict(zip(self._spatial_axes(), self._sizes, strict=True))
         view, expanded, final = [], [], []
         for axis, n in enumerate(x.shape):
             f = factors.get(axis)
