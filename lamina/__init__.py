@@ -8,9 +8,9 @@ __version__ = "0.1.0"
 import importlib as _importlib
 
 # TEMPORARY while families land in parallel: skip a family package not written yet.
-for _name in ("activations", "backend", "callbacks", "constraints", "initializers",
+for _name in ("activations", "backend", "callbacks", "config", "constraints", "initializers",
               "layers", "losses", "metrics", "mixed_precision", "models",
-              "optimizers", "regularizers",
+              "ops", "optimizers", "regularizers",
               "saving", "utils"):
     try:
         globals()[_name] = _importlib.import_module(f"lamina.{_name}")

@@ -14,8 +14,22 @@ from lamina.backend._config import (
 )
 from lamina.backend._random import SeedGenerator, draw_seed, set_random_seed
 
+
+def clear_session() -> None:
+    """Resets layer-name counters, so new layers are named `dense`, `dense_1`, ..."""
+    from lamina.layers._naming import reset_names
+
+    reset_names()
+
+
+def backend() -> str:
+    """The engine's name: lamina always runs on PyTorch."""
+    return "torch"
+
 __all__ = [
     "SeedGenerator",
+    "backend",
+    "clear_session",
     "draw_seed",
     "epsilon",
     "floatx",

@@ -1,5 +1,6 @@
 """Layers: the building blocks of models."""
 
+from lamina.layers.attention import AdditiveAttention, Attention, MultiHeadAttention
 from lamina.layers.base import Layer
 from lamina.layers.convolutional.conv import Conv1D, Conv2D, Conv3D
 from lamina.layers.convolutional.conv_transpose import (
@@ -17,6 +18,24 @@ from lamina.layers.core.input_layer import Input, InputLayer
 from lamina.layers.core.lambda_layer import Lambda
 from lamina.layers.core.masking import Masking
 from lamina.layers.input_spec import InputSpec
+from lamina.layers.merging import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
 from lamina.layers.normalization.batch_normalization import BatchNormalization
 from lamina.layers.normalization.group_normalization import GroupNormalization
 from lamina.layers.normalization.layer_normalization import LayerNormalization
@@ -74,6 +93,25 @@ from lamina.layers.reshaping.zero_padding import (
 )
 
 __all__ = [
+    "AdditiveAttention",
+    "Attention",
+    "MultiHeadAttention",
+    "Add",
+    "Average",
+    "Concatenate",
+    "Dot",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "Subtract",
+    "add",
+    "average",
+    "concatenate",
+    "dot",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
     "BatchNormalization",
     "GroupNormalization",
     "LayerNormalization",

@@ -208,11 +208,14 @@ class Layer(WeightsMixin, torch.nn.Module):
             inputs = kwargs.pop(next(iter(kwargs)))
         else:
             raise ValueError(f"Layer '{self.name}' was called without inputs.")
-        if not isinstance(inputs, torch.Tensor):
-            if _symbolic.is_symbolic(inputs) or any(
-                _symbolic.is_symbolic(t) for t in _symbolic.flatten(inputs)
+        if not isinstance(inputs, torch.Tensor) or len(args) > 1 or kwargs:
+            # A symbolic tensor in any argument (`mha(query, value)`) goes symbolic.
+            if any(
+                _symbolic.is_symbolic(t)
+                for t in _symbolic.flatten((inputs, args[1:], kwargs))
             ):
                 return self._symbolic_call((inputs, *args[1:]), kwargs)
+        if not isinstance(inputs, torch.Tensor):
             inputs = self._convert_inputs(inputs)
         if not self.built:
             self._maybe_build((inputs, *args[1:]), kwargs)

@@ -6,7 +6,12 @@ from typing import Any
 
 import torch
 
-from lamina.losses._common import as_tensor, shape_str, squeeze_or_expand_to_same_rank
+from lamina.losses._common import (
+    as_tensor,
+    broadcastable,
+    shape_str,
+    squeeze_or_expand_to_same_rank,
+)
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none")
 _MEAN_REDUCTIONS = ("sum_over_batch_size", "mean", "mean_with_sample_weight")
@@ -54,15 +59,13 @@ def _apply_mask(
 def _weigh(values: torch.Tensor, sample_weight: torch.Tensor) -> tuple:
     """Multiplies values by matching-rank sample weights, checking the shapes."""
     values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
-    try:
-        torch.broadcast_shapes(values.shape, sample_weight.shape)
-    except RuntimeError as err:
+    if not broadcastable(values.shape, sample_weight.shape):
         raise ValueError(
             "`sample_weight` cannot be broadcast to the per-sample losses. "
             f"Received: sample_weight.shape={shape_str(sample_weight.shape)}, "
             f"losses.shape={shape_str(values.shape)}. Give one weight per sample "
             "(shape `(batch,)`) or per loss entry."
-        ) from err
+        )
     return values * sample_weight, sample_weight
 
 

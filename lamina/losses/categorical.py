@@ -12,6 +12,7 @@ from lamina.losses._common import (
     check_axis,
     check_same_shape,
     clip_probabilities,
+    float_predictions,
     prepare,
     set_mask,
     shape_str,
@@ -102,7 +103,7 @@ def sparse_categorical_crossentropy(
         ValueError: when the label shape does not match `y_pred`.
     """
     check_axis(axis)
-    _, y_pred = prepare(0.0, y_pred)
+    y_pred = float_predictions(y_pred)
     labels = _sparse_labels(y_true, y_pred, axis)
     valid = None
     if ignore_class is not None:
@@ -165,7 +166,7 @@ def categorical_generalized_cross_entropy(
     Returns:
         Per-sample losses.
     """
-    _, y_pred = prepare(0.0, y_pred)
+    y_pred = float_predictions(y_pred)
     labels = _sparse_labels(y_true, y_pred, -1).long()
     p = y_pred.gather(-1, labels.unsqueeze(-1)).squeeze(-1)
     return (1.0 - torch.pow(p, q)) / q

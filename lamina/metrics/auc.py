@@ -143,7 +143,7 @@ class AUC(Metric):
             y_pred = torch.sigmoid(y_pred)
         labels, y_pred, weights = prepare_inputs(y_true, y_pred, sample_weight)
         if self.label_weights is not None and not self.multi_label:
-            label_weights = broadcast_weights(self.label_weights, y_pred.shape)
+            label_weights = self.label_weights.expand(y_pred.shape)
             weights = label_weights if weights is None else weights * label_weights
         if self._evenly:
             counts = self._bucket_counts(labels, y_pred, weights)

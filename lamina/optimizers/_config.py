@@ -113,6 +113,7 @@ class OptimizerConfig:
         self.built = False
         self._iterations = 0
         self._scalars: dict[str, float] = {}
+        self._extra_variables: list[torch.Tensor] = []
         self._excluded_ids: set[int] = set()
         self._excluded_pattern: str | None = None
         self._schedule: Any = None

@@ -24,6 +24,7 @@ import torch
 
 from lamina.optimizers import _clipping
 from lamina.optimizers._config import OptimizerConfig
+from lamina.optimizers._keras_style import KerasStyleMixin
 from lamina.optimizers._plan import Group, make_plan
 
 
@@ -35,7 +36,7 @@ def _short_name(variable: torch.Tensor) -> str:
     return str(getattr(variable, "path", None) or "").rsplit("/", 1)[-1]
 
 
-class Optimizer(OptimizerConfig):
+class Optimizer(KerasStyleMixin, OptimizerConfig):
     """Base class for optimizers.
 
     Args:
@@ -132,6 +133,7 @@ class Optimizer(OptimizerConfig):
         for names in self._slot_layout():
             for slots in self._slots:
                 out.extend(slots[name] for name in names)
+        out.extend(self._extra_variables)
         out.extend(torch.tensor(v) for v in self._scalars.values())
         return out
 
@@ -243,6 +245,8 @@ class Optimizer(OptimizerConfig):
                     "Call `optimizer.build(trainable_variables)` first."
                 )
             variables = self._trainable_variables
+        elif not isinstance(variables, (list, tuple)):
+            variables = list(variables)
         if len(grads) != len(variables):
             raise ValueError(
                 "`grads` and `trainable_variables` must have the same length. "
@@ -286,7 +290,7 @@ class Optimizer(OptimizerConfig):
         try:
             return self._index[id(variable)]
         except KeyError:
-            name = getattr(variable, "name", None) or tuple(variable.shape)
+            name = getattr(variable, "path", None) or tuple(variable.shape)
             raise ValueError(
                 f"Unknown variable: {name}. This optimizer can only be called for "
                 "the variables it was originally built with. When working with a "
@@ -367,10 +371,18 @@ class Optimizer(OptimizerConfig):
     def _update(
         self, group: Group, grads: list[torch.Tensor], lr: float, step: int
     ) -> None:
-        """Updates one group's variables in place; `step` counts from 1."""
-        raise NotImplementedError(
-            f"Optimizer '{type(self).__name__}' must implement `_update`."
-        )
+        """Updates one group's variables in place; `step` counts from 1.
+
+        Built-in optimizers override this with multi-tensor kernels; the
+        default calls Keras's per-variable `update_step`.
+        """
+        rate = torch.tensor(lr, dtype=group.dtype)
+        for grad, var in zip(grads, group.params, strict=True):
+            self.update_step(grad, var, rate)
+
+    def _get_variable_index(self, variable: torch.Tensor) -> int:
+        """Returns the index of `variable` among the built variables (Keras API)."""
+        return self._variable_index(variable)
 
     def scale_loss(self, loss: torch.Tensor) -> torch.Tensor:
         """Multiplies `loss` by `loss_scale_factor` when it is set."""

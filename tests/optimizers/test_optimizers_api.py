@@ -286,7 +286,52 @@ def test_apply_errors():
 
 
 def test_base_optimizer_update_not_implemented():
-    with pytest.raises(NotImplementedError, match="must implement `_update`"):
+    with pytest.raises(NotImplementedError, match="must implement `update_step`"):
         optimizers.Optimizer().apply(
             [torch.ones(1)], [torch.nn.Parameter(torch.ones(1))]
         )
+
+
+class KerasStyleMomentum(optimizers.Optimizer):
+    """A custom optimizer written the Keras way (per-variable `update_step`)."""
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self.momentums = [self.add_variable_from_reference(v, "m") for v in var_list]
+
+    def update_step(self, gradient, variable, learning_rate):
+        m = self.momentums[self._get_variable_index(variable)]
+        self.assign(m, 0.5 * m + gradient)
+        self.assign_sub(variable, learning_rate * m)
+
+
+def test_keras_style_custom_optimizer(keras):
+    class KerasMomentum(keras.optimizers.Optimizer):
+        def build(self, var_list):
+            if self.built:
+                return
+            super().build(var_list)
+            self.momentums = [
+                self.add_variable_from_reference(v, "m") for v in var_list
+            ]
+
+        def update_step(self, gradient, variable, learning_rate):
+            m = self.momentums[self._get_variable_index(variable)]
+            self.assign(m, 0.5 * m + gradient)
+            self.assign_sub(variable, learning_rate * m)
+
+    ours = KerasStyleMomentum(learning_rate=0.1)
+    theirs = KerasMomentum(learning_rate=0.1)
+    params = _params()
+    kvars = [keras.Variable(p.detach().numpy()) for p in params]
+    for i in range(3):
+        grads = [torch.full((2, 3), float(i)), torch.full((3,), 1.0 - i)]
+        ours.apply(grads, params)
+        theirs.apply(grads, kvars)
+    for p, kv in zip(params, kvars, strict=True):
+        np.testing.assert_allclose(
+            p.detach().numpy(), keras.ops.convert_to_numpy(kv), rtol=1e-6
+        )
+    assert len(ours.variables) == len(theirs.variables)

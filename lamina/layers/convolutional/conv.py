@@ -44,6 +44,7 @@ class Conv1D(BaseConv):
         `(batch, new_steps, filters)`, or `(batch, filters, new_steps)`.
 
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.Conv1D(4, 3)(np.ones((2, 10, 3))).shape
     torch.Size([2, 8, 4])
@@ -72,6 +73,7 @@ class Conv2D(BaseConv):
         `(batch, new_height, new_width, filters)`, or channels first.
 
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.Conv2D(4, 3, padding="same")(np.ones((2, 8, 8, 3))).shape
     torch.Size([2, 8, 8, 4])
@@ -96,6 +98,7 @@ class Conv3D(BaseConv):
         `(batch, new_depth, new_height, new_width, filters)`, or channels first.
 
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.Conv3D(2, 2)(np.ones((1, 3, 3, 3, 1))).shape
     torch.Size([1, 2, 2, 2, 2])

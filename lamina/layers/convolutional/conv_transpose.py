@@ -37,6 +37,7 @@ class Conv1DTranspose(BaseConvTranspose):
         `(batch, new_steps, filters)`, or `(batch, filters, new_steps)`.
 
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.Conv1DTranspose(2, 3, strides=2)(np.ones((1, 4, 3))).shape
     torch.Size([1, 9, 2])
@@ -61,6 +62,7 @@ class Conv2DTranspose(BaseConvTranspose):
         `(batch, new_height, new_width, filters)`, or channels first.
 
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> layer = lamina.layers.Conv2DTranspose(2, 3, strides=2, padding="same")
     >>> layer(np.ones((1, 4, 4, 3))).shape
@@ -86,6 +88,7 @@ class Conv3DTranspose(BaseConvTranspose):
         `(batch, new_depth, new_height, new_width, filters)`, or channels first.
 
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.Conv3DTranspose(1, 2)(np.ones((1, 2, 2, 2, 1))).shape
     torch.Size([1, 3, 3, 3, 1])

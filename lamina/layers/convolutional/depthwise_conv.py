@@ -37,6 +37,7 @@ class DepthwiseConv1D(BaseDepthwiseConv):
         `(batch, new_steps, channels * depth_multiplier)`, or channels first.
 
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.DepthwiseConv1D(3, depth_multiplier=2)(np.ones((1, 5, 3))).shape
     torch.Size([1, 3, 6])
@@ -63,6 +64,7 @@ class DepthwiseConv2D(BaseDepthwiseConv):
         `(batch, new_height, new_width, channels * depth_multiplier)`.
 
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.DepthwiseConv2D(3)(np.ones((1, 5, 5, 3))).shape
     torch.Size([1, 3, 3, 3])

@@ -41,6 +41,7 @@ class SeparableConv1D(BaseSeparableConv):
         `(batch, new_steps, filters)`, or channels first.
 
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.SeparableConv1D(4, 3)(np.ones((1, 5, 3))).shape
     torch.Size([1, 3, 4])
@@ -67,6 +68,7 @@ class SeparableConv2D(BaseSeparableConv):
         `(batch, new_height, new_width, filters)`, or channels first.
 
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.SeparableConv2D(4, 3)(np.ones((1, 5, 5, 3))).shape
     torch.Size([1, 3, 3, 4])

@@ -99,10 +99,16 @@ class Embedding(Layer):
             **super().get_config(),
             "input_dim": self.input_dim,
             "output_dim": self.output_dim,
-            "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
-            "embeddings_regularizer": _serialize(regularizers, self.embeddings_regularizer),
+            "embeddings_initializer": initializers.serialize(
+                self.embeddings_initializer
+            ),
+            "embeddings_regularizer": _serialize(
+                regularizers, self.embeddings_regularizer
+            ),
             "activity_regularizer": _serialize(regularizers, self.activity_regularizer),
-            "embeddings_constraint": _serialize(constraints, self.embeddings_constraint),
+            "embeddings_constraint": _serialize(
+                constraints, self.embeddings_constraint
+            ),
             "mask_zero": self.mask_zero,
         }
 

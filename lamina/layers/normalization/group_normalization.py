@@ -140,7 +140,12 @@ class GroupNormalization(Layer):
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         # F.group_norm wants (batch, channels, ...); moving the axis is a view.
         x = inputs.movedim(self._axis, 1)
-        out = F.group_norm(x, self.groups, self.gamma, self.beta, self.epsilon)
+        if self.gamma is not None or self.beta is None:
+            out = F.group_norm(x, self.groups, self.gamma, self.beta, self.epsilon)
+        else:
+            # torch's group_norm backward fails with a bias but no weight.
+            out = F.group_norm(x, self.groups, None, None, self.epsilon)
+            out = out + self.beta.reshape(-1, *[1] * (x.ndim - 2))
         return out.movedim(1, self._axis)
 
     def get_config(self) -> dict:

@@ -21,6 +21,7 @@ class AveragePooling1D(BasePooling):
         + _ARGS
         + """
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.AveragePooling1D(2)(np.ones((1, 6, 2))).shape
     torch.Size([1, 3, 2])
@@ -38,6 +39,7 @@ class AveragePooling2D(BasePooling):
         + _ARGS
         + """
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.AveragePooling2D(2)(np.ones((1, 4, 4, 3))).shape
     torch.Size([1, 2, 2, 3])
@@ -55,6 +57,7 @@ class AveragePooling3D(BasePooling):
         + _ARGS
         + """
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.AveragePooling3D(2)(np.ones((1, 4, 4, 4, 1))).shape
     torch.Size([1, 2, 2, 2, 1])

@@ -32,6 +32,7 @@ class GlobalAveragePooling1D(_GlobalAverage):
         mask: optional boolean tensor `(batch, steps)`; True keeps a step.
 
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.GlobalAveragePooling1D()(np.ones((2, 5, 3))).shape
     torch.Size([2, 3])
@@ -59,6 +60,7 @@ class GlobalAveragePooling2D(_GlobalAverage):
         + _ARGS
         + """
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.GlobalAveragePooling2D()(np.ones((2, 4, 4, 3))).shape
     torch.Size([2, 3])
@@ -75,6 +77,7 @@ class GlobalAveragePooling3D(_GlobalAverage):
         + _ARGS
         + """
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.GlobalAveragePooling3D()(np.ones((2, 2, 2, 2, 3))).shape
     torch.Size([2, 3])

@@ -27,6 +27,7 @@ class GlobalMaxPooling1D(_GlobalMax):
         + _ARGS
         + """
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.GlobalMaxPooling1D()(np.ones((2, 5, 3))).shape
     torch.Size([2, 3])
@@ -43,6 +44,7 @@ class GlobalMaxPooling2D(_GlobalMax):
         + _ARGS
         + """
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.GlobalMaxPooling2D(keepdims=True)(np.ones((2, 4, 4, 3))).shape
     torch.Size([2, 1, 1, 3])
@@ -59,6 +61,7 @@ class GlobalMaxPooling3D(_GlobalMax):
         + _ARGS
         + """
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.GlobalMaxPooling3D()(np.ones((2, 2, 2, 2, 3))).shape
     torch.Size([2, 3])

@@ -23,6 +23,7 @@ class MaxPooling1D(BasePooling):
         + _ARGS
         + """
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.MaxPooling1D()(np.ones((1, 6, 2))).shape
     torch.Size([1, 3, 2])
@@ -50,6 +51,7 @@ class MaxPooling2D(BasePooling):
         + _ARGS
         + """
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.MaxPooling2D()(np.ones((1, 4, 4, 3))).shape
     torch.Size([1, 2, 2, 3])
@@ -77,6 +79,7 @@ class MaxPooling3D(BasePooling):
         + _ARGS
         + """
     Example:
+    >>> import numpy as np
     >>> import lamina
     >>> lamina.layers.MaxPooling3D()(np.ones((1, 4, 4, 4, 1))).shape
     torch.Size([1, 2, 2, 2, 1])

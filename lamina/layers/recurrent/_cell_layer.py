@@ -11,10 +11,26 @@ from lamina.layers.recurrent.rnn import RNN
 
 # Cell hyperparameters readable on the layer (`LSTM(4).units`).
 _FORWARDED = frozenset(
-    """units activation recurrent_activation use_bias unit_forget_bias reset_after
-    kernel_initializer recurrent_initializer bias_initializer kernel_regularizer
-    recurrent_regularizer bias_regularizer kernel_constraint recurrent_constraint
-    bias_constraint dropout recurrent_dropout seed""".split()
+    {
+        "units",
+        "activation",
+        "recurrent_activation",
+        "use_bias",
+        "unit_forget_bias",
+        "reset_after",
+        "kernel_initializer",
+        "recurrent_initializer",
+        "bias_initializer",
+        "kernel_regularizer",
+        "recurrent_regularizer",
+        "bias_regularizer",
+        "kernel_constraint",
+        "recurrent_constraint",
+        "bias_constraint",
+        "dropout",
+        "recurrent_dropout",
+        "seed",
+    }
 )
 
 _RNN_ARGS = (

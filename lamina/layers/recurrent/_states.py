@@ -37,7 +37,7 @@ def flat(states: Any) -> list:
 def tree_map(fn: Any, *trees: Any) -> Any:
     """Applies `fn` leaf-wise over nested lists of the same structure."""
     if isinstance(trees[0], (list, tuple)):
-        return [tree_map(fn, *leaves) for leaves in zip(*trees)]
+        return [tree_map(fn, *leaves) for leaves in zip(*trees, strict=True)]
     return fn(*trees)
 
 

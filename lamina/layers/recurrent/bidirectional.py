@@ -68,6 +68,10 @@ class Bidirectional(Layer):
             _check_recurrent("backward_layer", backward_layer)
             _check_compatible(layer, backward_layer)
         self.backward_layer = backward_layer
+        for sub in (self.forward_layer, self.backward_layer):
+            # as in Keras: masked steps of a returned sequence output zeros
+            if hasattr(sub, "zero_output_for_mask"):
+                sub.zero_output_for_mask = layer.return_sequences
         self.merge_mode = merge_mode
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state
@@ -129,7 +133,9 @@ class Bidirectional(Layer):
         }
 
     @classmethod
-    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Bidirectional:
+    def from_config(
+        cls, config: dict, custom_objects: dict | None = None
+    ) -> Bidirectional:
         from lamina.saving import deserialize_layer
 
         config = dict(config)

@@ -125,8 +125,10 @@ class GRUCell(DropoutCellMixin, CellWeightsMixin, Layer):
         """`"gru"` when PyTorch's fused kernel computes this cell, else None."""
         if training and self.recurrent_dropout > 0:
             return None
-        if self.reset_after and is_default(self.activation, "tanh") and is_default(
-            self.recurrent_activation, "sigmoid"
+        if (
+            self.reset_after
+            and is_default(self.activation, "tanh")
+            and is_default(self.recurrent_activation, "sigmoid")
         ):
             return "gru"
         return None

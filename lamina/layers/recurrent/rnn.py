@@ -89,7 +89,9 @@ class RNN(Layer):
         self.input_spec = InputSpec(ndim=3, axes={-1: input_shape[-1]})
         self.built = True
 
-    def get_initial_state(self, batch_size: int, like: torch.Tensor | None = None) -> list:
+    def get_initial_state(
+        self, batch_size: int, like: torch.Tensor | None = None
+    ) -> list:
         """Zero states for `batch_size` sequences."""
         like = torch.empty(0) if like is None else like
         return zero_states(self.cell.state_size, batch_size, like)
@@ -133,9 +135,11 @@ class RNN(Layer):
     def _initial_states(self, x: torch.Tensor, initial_state: Any) -> list:
         zeros = zero_states(self.cell.state_size, x.shape[0], x)
         if initial_state is not None:
-            given = initial_state if isinstance(initial_state, (list, tuple)) else [
+            given = (
                 initial_state
-            ]
+                if isinstance(initial_state, (list, tuple))
+                else [initial_state]
+            )
             if len(flat(list(given))) != len(flat(zeros)):
                 raise ValueError(
                     f"Layer '{self.name}' expects {len(flat(zeros))} initial state "
@@ -187,7 +191,9 @@ class RNN(Layer):
         if mask is None:
             x = x.flip(1) if self.go_backwards else x
             return _fused.run_kernel(kind, x, states, params)
-        seq, states = _fused.run_masked(kind, x, states, params, lengths, self.go_backwards)
+        seq, states = _fused.run_masked(
+            kind, x, states, params, lengths, self.go_backwards
+        )
         if not self.go_backwards and not self.zero_output_for_mask:
             seq = torch.where(mask[..., None], seq, states[0][:, None])
         return seq, states

@@ -29,7 +29,9 @@ class StackedRNNCells(Layer):
     def __init__(self, cells: list, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         for cell in cells:
-            if not callable(getattr(cell, "call", None)) or not hasattr(cell, "state_size"):
+            if not callable(getattr(cell, "call", None)) or not hasattr(
+                cell, "state_size"
+            ):
                 raise ValueError(
                     "All cells must have a `call` method and a `state_size` "
                     f"attribute. Received: cells={cells!r}"
@@ -65,7 +67,7 @@ class StackedRNNCells(Layer):
     ) -> tuple[torch.Tensor, list]:
         new_states = []
         x = inputs
-        for cell, cell_states in zip(self.cells, states):
+        for cell, cell_states in zip(self.cells, states, strict=True):
             if getattr(cell, "_call_has_training", False):
                 x, new = cell.call(x, cell_states, training=training)
             else:

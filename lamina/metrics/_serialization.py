@@ -1,0 +1,173 @@
+"""`get`, `serialize` and `deserialize` for metrics, with Keras 3's names and formats."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from typing import Any
+
+from lamina._identifiers import lookup
+from lamina.metrics import (
+    accuracy_metrics,
+    auc,
+    confusion_metrics,
+    probabilistic_metrics,
+    r2_score,
+    reduction_metrics,
+    regression_metrics,
+)
+from lamina.metrics._utils import to_snake_case
+from lamina.metrics.metric import Metric
+
+_MODULES = (
+    accuracy_metrics,
+    auc,
+    confusion_metrics,
+    probabilistic_metrics,
+    r2_score,
+    reduction_metrics,
+    regression_metrics,
+)
+_ALIASES = {
+    "bce": "BinaryCrossentropy",
+    "BCE": "BinaryCrossentropy",
+    "mse": "MeanSquaredError",
+    "MSE": "MeanSquaredError",
+    "mae": "MeanAbsoluteError",
+    "MAE": "MeanAbsoluteError",
+    "mape": "MeanAbsolutePercentageError",
+    "MAPE": "MeanAbsolutePercentageError",
+    "msle": "MeanSquaredLogarithmicError",
+    "MSLE": "MeanSquaredLogarithmicError",
+}
+
+
+def _collect() -> tuple[dict[str, type], dict[str, Any]]:
+    classes: dict[str, type] = {}
+    functions: dict[str, Any] = {}
+    for module in _MODULES:
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+                continue
+            if inspect.isclass(obj) and issubclass(obj, Metric):
+                classes[name] = obj
+                classes[to_snake_case(name)] = obj
+            elif inspect.isfunction(obj) and name not in ("reduce_to_samplewise_values",):
+                functions[name] = obj
+    classes.update({alias: classes[name] for alias, name in _ALIASES.items()})
+    return classes, functions
+
+
+ALL_CLASSES, ALL_FUNCTIONS = _collect()
+
+
+def _registered(name: str, custom_objects: Mapping[str, Any] | None) -> Any:
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    from lamina.saving.serialization import get_registered_object
+
+    return get_registered_object(name)
+
+
+def serialize(metric: Any) -> Any:
+    """Returns the Keras 3 serialization of a metric (stored in `.keras` files).
+
+    Args:
+        metric: a `Metric` instance, a metric function, a name or `None`.
+
+    Returns:
+        `{"module", "class_name", "config", "registered_name"}` for metrics
+        and functions; names and `None` are returned as they are.
+
+    Raises:
+        TypeError: for anything else.
+    """
+    if metric is None or isinstance(metric, str):
+        return metric
+    if isinstance(metric, Metric):
+        cls = type(metric)
+        builtin = ALL_CLASSES.get(cls.__name__) is cls
+        registered = getattr(cls, "_registered_name", None)
+        return {
+            "module": "keras.metrics" if builtin else cls.__module__,
+            "class_name": cls.__name__,
+            "config": metric.get_config(),
+            "registered_name": None if builtin else registered or cls.__name__,
+        }
+    if callable(metric) and hasattr(metric, "__name__"):
+        return {
+            "module": "builtins",
+            "class_name": "function",
+            "config": metric.__name__,
+            "registered_name": "function",
+        }
+    raise TypeError(f"Could not serialize metric. Received: metric={metric!r}")
+
+
+def _from_name(name: str, custom_objects: Mapping[str, Any] | None) -> Any:
+    found = _registered(name, custom_objects)
+    if found is None:
+        found = lookup("metric", name, ALL_CLASSES)
+    return found() if inspect.isclass(found) else found
+
+
+def deserialize(config: Any, custom_objects: Mapping[str, Any] | None = None) -> Any:
+    """Rebuilds a metric from `serialize`'s output or from a name.
+
+    Args:
+        config: a dict from `serialize` (or the older `{"class_name",
+            "config"}` form), or a name such as `"mae"` or `"AUC"`.
+        custom_objects: extra names mapped to metric classes or functions.
+
+    Returns:
+        A `Metric` instance, or a function for a serialized function.
+
+    Raises:
+        ValueError: for an unknown name or a malformed dict.
+    """
+    if isinstance(config, str):
+        return _from_name(config, custom_objects)
+    if not isinstance(config, Mapping) or "class_name" not in config:
+        raise ValueError(
+            "Could not deserialize metric: expected a name or a dict with "
+            f"'class_name' and 'config' keys. Received: config={config!r}"
+        )
+    if config["class_name"] == "function":
+        name = config["config"]
+        found = _registered(name, custom_objects)
+        return found or lookup("metric function", name, ALL_FUNCTIONS)
+    name = config.get("registered_name") or config["class_name"]
+    cls = _registered(name, custom_objects) or _registered(config["class_name"], custom_objects)
+    cls = cls or lookup("metric", config["class_name"], ALL_CLASSES)
+    return cls.from_config(dict(config.get("config") or {}))
+
+
+def get(identifier: Any) -> Any:
+    """Returns a metric from a name, dict, class or callable.
+
+    Args:
+        identifier: a class name or alias (`"mae"`, `"AUC"`, `"accuracy"`),
+            a serialized dict, a `Metric` class (instantiated with
+            defaults), a callable (returned as is), or `None`.
+
+    Returns:
+        A `Metric` instance, a function, or `None`.
+
+    Raises:
+        ValueError: when the identifier cannot be interpreted; unknown names
+            get close-match suggestions.
+
+    Example:
+    >>> from lamina import metrics
+    >>> metrics.get("mae").name
+    'mean_absolute_error'
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, (str, Mapping)):
+        return deserialize(identifier)
+    if inspect.isclass(identifier) and issubclass(identifier, Metric):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
