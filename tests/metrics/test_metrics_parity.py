@@ -251,7 +251,7 @@ def test_to_device_keeps_tensor_objects():
     metric.update_state(torch.tensor([1.0, 0.0]), torch.tensor([0.9, 0.4]))
     assert all(a is b for a, b in zip(before, metric.variables))
     assert metric.true_positives is before[0]
-    np.testing.assert_allclose(metric.result(), [1.0, 1.0])
+    np.testing.assert_allclose(metric.result(), [0.5, 1.0])  # 0.4 > 0.3: a false positive
 
 
 @pytest.mark.gpu

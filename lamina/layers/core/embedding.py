@@ -39,6 +39,7 @@ class Embedding(Layer):
 
     Example:
     >>> import lamina
+    >>> import numpy as np
     >>> lamina.layers.Embedding(10, 4)(np.array([[1, 2, 3]])).shape
     torch.Size([1, 3, 4])
     """

@@ -27,6 +27,7 @@ class Masking(Layer):
 
     Example:
     >>> import lamina
+    >>> import numpy as np
     >>> x = np.array([[[1.0], [0.0]]], "float32")
     >>> lamina.layers.Masking()(x)._keras_mask
     tensor([[ True, False]])

@@ -40,6 +40,7 @@ class Bidirectional(Layer):
 
     Example:
     >>> import lamina
+    >>> import numpy as np
     >>> layer = lamina.layers.Bidirectional(lamina.layers.LSTM(4))
     >>> layer(np.ones((2, 5, 3), "float32")).shape
     torch.Size([2, 8])

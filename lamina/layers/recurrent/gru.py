@@ -38,6 +38,7 @@ class GRU(CellLayer):
 
     Example:
     >>> import lamina
+    >>> import numpy as np
     >>> lamina.layers.GRU(4, return_sequences=True)(np.ones((2, 5, 3), "float32")).shape
     torch.Size([2, 5, 4])
     """

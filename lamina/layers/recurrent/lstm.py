@@ -37,6 +37,7 @@ class LSTM(CellLayer):
 
     Example:
     >>> import lamina
+    >>> import numpy as np
     >>> lamina.layers.LSTM(4)(np.ones((2, 5, 3), "float32")).shape
     torch.Size([2, 4])
     """

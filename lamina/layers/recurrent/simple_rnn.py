@@ -35,6 +35,7 @@ class SimpleRNN(CellLayer):
 
     Example:
     >>> import lamina
+    >>> import numpy as np
     >>> lamina.layers.SimpleRNN(4)(np.ones((2, 5, 3), "float32")).shape
     torch.Size([2, 4])
     """

@@ -21,6 +21,7 @@ class StackedRNNCells(Layer):
 
     Example:
     >>> import lamina
+    >>> import numpy as np
     >>> cells = [lamina.layers.LSTMCell(4), lamina.layers.GRUCell(3)]
     >>> lamina.layers.RNN(cells)(np.ones((2, 5, 6), "float32")).shape
     torch.Size([2, 3])

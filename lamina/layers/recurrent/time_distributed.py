@@ -24,6 +24,7 @@ class TimeDistributed(Layer):
 
     Example:
     >>> import lamina
+    >>> import numpy as np
     >>> layer = lamina.layers.TimeDistributed(lamina.layers.Dense(4))
     >>> layer(np.ones((2, 5, 3), "float32")).shape
     torch.Size([2, 5, 4])
