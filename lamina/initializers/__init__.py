@@ -71,6 +71,8 @@ ALL_INITIALIZERS.update(
     orthogonal=Orthogonal,
     random_normal=RandomNormal,
     random_uniform=RandomUniform,
+    normal=RandomNormal,  # Keras 3 still accepts these short names
+    uniform=RandomUniform,
     truncated_normal=TruncatedNormal,
     variance_scaling=VarianceScaling,
     zeros=Zeros,

@@ -60,7 +60,8 @@ def sparse_categorical_crossentropy(
 ) -> torch.Tensor:
     """Crossentropy between integer labels and predicted probabilities.
 
-    Entries whose label is `ignore_class` give 0.
+    Entries whose label is `ignore_class` give 0 and are marked in the
+    result's `_keras_mask`, so that weighted metrics leave them out.
     """
     y_pred = as_tensor(y_pred)
     y_true = as_tensor(y_true, device=y_pred.device)
@@ -76,6 +77,7 @@ def sparse_categorical_crossentropy(
     values = -torch.gather(log_prob, -1, labels.unsqueeze(-1)).squeeze(-1)
     if valid is not None:
         values = torch.where(valid, values, torch.zeros_like(values))
+        values._keras_mask = valid  # type: ignore[attr-defined]
     return values
 
 

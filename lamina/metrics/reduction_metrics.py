@@ -36,9 +36,13 @@ def reduce_to_samplewise_values(
     Returns:
         `(values, sample_weight)`, both of shape `(batch,)` (or scalars).
     """
+    mask = getattr(values, "_keras_mask", None)
     values = as_tensor(values, dtype)
     if sample_weight is not None:
         weight = as_tensor(sample_weight, dtype, values.device)
+        if mask is not None:  # entries masked out by the metric function weigh 0
+            weight, mask = squeeze_or_expand_to_same_rank(weight, mask.to(weight.dtype))
+            weight = weight * mask
         values, weight = squeeze_or_expand_to_same_rank(values, weight)
         weight_ndim = weight.dim()
         values = _reduce(values, weight_ndim, reduce_fn)
@@ -148,6 +152,14 @@ class MeanMetricWrapper(Mean):
         y_pred = as_tensor(y_pred)
         y_true = as_tensor(y_true, device=y_pred.device)
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
+        mask = getattr(y_pred, "_keras_mask", None)
+        if mask is not None:  # masked predictions (e.g. padded timesteps) weigh 0
+            mask = mask.to(values.dtype)
+            if sample_weight is not None:
+                weight = as_tensor(sample_weight, values.dtype, values.device)
+                weight, mask = squeeze_or_expand_to_same_rank(weight, mask)
+                mask = weight * mask
+            sample_weight = mask
         super().update_state(values, sample_weight=sample_weight)
 
     def get_config(self) -> dict[str, Any]:

@@ -33,6 +33,9 @@ def _data(kind, rng):
         return rng.random((N, 3)).astype("float32") * 2, rng.random((N, 3)).astype("float32") * 2
     if kind == "signed":
         return rng.choice([-1.0, 1.0], (N, 3)).astype("float32"), rng.normal(size=(N, 3)).astype("float32")
+    if kind == "grid":  # predictions on the thresholds, and outside [0, 1]
+        grid = np.array([-0.1, 0.0, 0.25, 0.5, 0.75, 1.0, 1.2], dtype="float32")
+        return (rng.random((N, 2)) > 0.5).astype("float32"), rng.choice(grid, (N, 2))
     if kind == "exact":
         return rng.integers(0, 3, (N, 2)).astype("float32"), rng.integers(0, 3, (N, 2)).astype("float32")
     raise ValueError(kind)
@@ -83,12 +86,18 @@ CASES = [
     ("AUC", {"multi_label": True, "thresholds": [0.25, 0.5]}, "multilabel"),
     ("AUC", {"label_weights": [1.0, 2.0, 0.5], "num_thresholds": 9}, "multilabel"),
     ("AUC", {"from_logits": True}, "logits"),
+    ("AUC", {"num_thresholds": 5}, "grid"),
+    ("AUC", {"num_thresholds": 5, "curve": "PR"}, "grid"),
+    ("AUC", {"num_thresholds": 5, "multi_label": True}, "grid"),
+    ("Precision", {"thresholds": [0.0, 0.5, 1.0]}, "grid"),
+    ("TruePositives", {"thresholds": [0.0, 0.25, 1.0]}, "grid"),
     ("BinaryCrossentropy", {}, "multilabel"),
     ("BinaryCrossentropy", {"from_logits": True, "label_smoothing": 0.1}, "logits"),
     ("CategoricalCrossentropy", {}, "onehot"),
     ("CategoricalCrossentropy", {"from_logits": True, "label_smoothing": 0.2}, "onehot"),
     ("SparseCategoricalCrossentropy", {}, "sparse"),
     ("SparseCategoricalCrossentropy", {"from_logits": True}, "sparse_col"),
+    ("SparseCategoricalCrossentropy", {"ignore_class": 1}, "sparse"),
     ("KLDivergence", {}, "onehot"),
     ("Poisson", {}, "regression"),
     ("Hinge", {}, "signed"),

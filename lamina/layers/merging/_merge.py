@@ -72,10 +72,19 @@ class Merge(Layer):
     def _merge(self, inputs: list[torch.Tensor]) -> torch.Tensor:
         raise NotImplementedError
 
-    def call(self, inputs: list[torch.Tensor]) -> torch.Tensor:
-        rank = max(x.dim() for x in inputs)
-        inputs = [_expand_after_batch(x, rank) for x in inputs]
+    def _merge_masked(
+        self, inputs: list[torch.Tensor], masks: list[torch.Tensor]
+    ) -> torch.Tensor:
+        """Merges with input masks; by default the masks leave values alone."""
         return self._merge(inputs)
+
+    def call(self, inputs: list[torch.Tensor], mask: Any = None) -> torch.Tensor:
+        rank = max(x.dim() for x in inputs)
+        if mask is not None and isinstance(mask, (list, tuple)):
+            masks = [_full_mask(x, m, rank) for x, m in zip(inputs, mask)]
+            inputs = [_expand_after_batch(x, rank) for x in inputs]
+            return self._merge_masked(inputs, masks)
+        return self._merge([_expand_after_batch(x, rank) for x in inputs])
 
     def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
         if previous_mask is None:
@@ -96,3 +105,13 @@ def _expand_after_batch(x: torch.Tensor, rank: int) -> torch.Tensor:
     if x.dim() == rank:
         return x
     return x.reshape(x.shape[0], *([1] * (rank - x.dim())), *x.shape[1:])
+
+
+def _full_mask(x: torch.Tensor, mask: Any, rank: int) -> torch.Tensor:
+    """`x`'s mask (all True when None) with `x`'s rank, expanded like `x`."""
+    if mask is None:
+        return torch.ones((), dtype=torch.bool, device=x.device)
+    mask = torch.as_tensor(mask, device=x.device).bool()
+    while mask.dim() < x.dim():
+        mask = mask.unsqueeze(-1)
+    return _expand_after_batch(mask, rank)

@@ -59,6 +59,9 @@ class Subtract(Merge):
 class Multiply(Merge):
     """Multiplies a list of inputs element-wise.
 
+    With input masks, masked entries count as 1, and positions masked in every
+    input give 0 (as Keras).
+
     Example:
     >>> import lamina
     >>> lamina.layers.Multiply()([np.ones((2, 3)), np.ones((2, 3))]).shape
@@ -67,6 +70,14 @@ class Multiply(Merge):
 
     def _merge(self, inputs: list[torch.Tensor]) -> torch.Tensor:
         return functools.reduce(torch.mul, inputs)
+
+    def _merge_masked(
+        self, inputs: list[torch.Tensor], masks: list[torch.Tensor]
+    ) -> torch.Tensor:
+        # Masked entries count as 1; positions masked in every input give 0.
+        one = torch.ones((), dtype=inputs[0].dtype, device=inputs[0].device)
+        out = self._merge([torch.where(m, x, one) for x, m in zip(inputs, masks)])
+        return out * functools.reduce(torch.logical_or, masks).to(out.dtype)
 
 
 class Average(Merge):
@@ -85,6 +96,9 @@ class Average(Merge):
 class Maximum(Merge):
     """Element-wise maximum of a list of inputs.
 
+    With input masks, only unmasked entries compete; where every input is
+    masked, the first input's value is kept (as Keras).
+
     Example:
     >>> import lamina
     >>> lamina.layers.Maximum()([np.ones((2, 3)), np.zeros((2, 3))])[0, 0].item()
@@ -94,9 +108,14 @@ class Maximum(Merge):
     def _merge(self, inputs: list[torch.Tensor]) -> torch.Tensor:
         return functools.reduce(torch.maximum, inputs)
 
+    def _merge_masked(
+        self, inputs: list[torch.Tensor], masks: list[torch.Tensor]
+    ) -> torch.Tensor:
+        return _extremum_masked(self._merge, inputs, masks, -float("inf"))
+
 
 class Minimum(Merge):
-    """Element-wise minimum of a list of inputs.
+    """Element-wise minimum of a list of inputs (masks as in `Maximum`).
 
     Example:
     >>> import lamina
@@ -106,3 +125,16 @@ class Minimum(Merge):
 
     def _merge(self, inputs: list[torch.Tensor]) -> torch.Tensor:
         return functools.reduce(torch.minimum, inputs)
+
+    def _merge_masked(
+        self, inputs: list[torch.Tensor], masks: list[torch.Tensor]
+    ) -> torch.Tensor:
+        return _extremum_masked(self._merge, inputs, masks, float("inf"))
+
+
+def _extremum_masked(
+    merge: Any, inputs: list[torch.Tensor], masks: list[torch.Tensor], fill: float
+) -> torch.Tensor:
+    """Maximum/minimum over unmasked entries; the first input where all are masked."""
+    out = merge([torch.where(m, x, fill) for x, m in zip(inputs, masks)])
+    return torch.where(functools.reduce(torch.logical_or, masks), out, inputs[0])
