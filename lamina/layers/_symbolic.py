@@ -13,9 +13,10 @@ import torch
 
 from lamina import backend
 
-# Stand-in sizes for unknown (None) dimensions while running on meta tensors;
-# an output dimension equal to one of them is reported as None again.
-_SENTINELS = (97, 89, 83, 79, 73, 71, 67, 61)
+# Stand-in sizes for unknown (None) dimensions while running on meta tensors.
+# The call runs twice with two different sets; an output dimension that changes
+# between the runs depends on an unknown size and is reported as None.
+_SENTINELS = ((97, 89, 83, 79, 73, 71, 67, 61), (59, 53, 47, 43, 41, 37, 31, 29))
 
 
 class KerasTensor:
@@ -42,10 +43,7 @@ class KerasTensor:
         return len(self.shape)
 
     def __repr__(self) -> str:
-        return (
-            f"<KerasTensor shape={self.shape}, dtype={self.dtype}, "
-            f"name={self.name}>"
-        )
+        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
 
     def __len__(self) -> int:
         raise TypeError("A symbolic tensor has no length; use `.shape[0]`.")
@@ -89,47 +87,54 @@ def map_structure(fn: Any, structure: Any) -> Any:
     return fn(structure)
 
 
-class _SentinelSizes:
-    def __init__(self) -> None:
-        self.used: set[int] = set()
-
-    def meta_tensor(self, kt: KerasTensor) -> torch.Tensor:
-        dims = []
-        for i, d in enumerate(kt.shape):
-            if d is None:
-                d = _SENTINELS[min(i, len(_SENTINELS) - 1)]
-                self.used.add(d)
-            dims.append(d)
-        return torch.empty(dims, dtype=backend.to_torch_dtype(kt.dtype), device="meta")
-
-    def to_keras(self, t: Any) -> Any:
-        if not isinstance(t, torch.Tensor):
-            return t
-        shape = tuple(None if d in self.used else d for d in t.shape)
-        return KerasTensor(shape, dtype=t.dtype)
+def _meta_tensor(kt: KerasTensor, sentinels: tuple) -> torch.Tensor:
+    dims = [
+        sentinels[min(i, len(sentinels) - 1)] if d is None else d
+        for i, d in enumerate(kt.shape)
+    ]
+    return torch.empty(dims, dtype=backend.to_torch_dtype(kt.dtype), device="meta")
 
 
-def meta_call(layer: Any, args: tuple, kwargs: dict) -> Any:
-    """Runs `layer` on meta stand-ins for symbolic arguments; returns KerasTensors."""
-    sizes = _SentinelSizes()
+def _run_on_meta(layer: Any, args: tuple, kwargs: dict, sentinels: tuple) -> Any:
     meta_args = map_structure(
-        lambda x: sizes.meta_tensor(x) if is_symbolic(x) else x, (args, kwargs)
+        lambda x: _meta_tensor(x, sentinels) if is_symbolic(x) else x, (args, kwargs)
     )
     state = {
         name: torch.empty_like(t, device="meta")
         for name, t in [*layer.named_parameters(), *layer.named_buffers()]
     }
     with torch.no_grad():
-        out = torch.func.functional_call(
+        return torch.func.functional_call(
             layer, state, tuple(meta_args[0]), dict(meta_args[1]), strict=False
         )
-    return map_structure(sizes.to_keras, out)
+
+
+def _merge(a: Any, b: Any) -> Any:
+    """KerasTensors from two meta runs: sizes that differ are unknown (None)."""
+    if isinstance(a, torch.Tensor):
+        shape = tuple(x if x == y else None for x, y in zip(a.shape, b.shape))
+        return KerasTensor(shape, dtype=a.dtype)
+    if isinstance(a, (list, tuple)):
+        return type(a)(_merge(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return {k: _merge(a[k], b[k]) for k in a}
+    return a
+
+
+def meta_call(layer: Any, args: tuple, kwargs: dict) -> Any:
+    """Runs `layer` on meta stand-ins for symbolic arguments; returns KerasTensors."""
+    unknown = any(None in x.shape for x in flatten((args, kwargs)) if is_symbolic(x))
+    first = _run_on_meta(layer, args, kwargs, _SENTINELS[0])
+    second = _run_on_meta(layer, args, kwargs, _SENTINELS[1]) if unknown else first
+    return _merge(first, second)
 
 
 def compute_output_spec(layer: Any, input_shape: Any) -> Any:
     """Output shape(s) of `layer` for `input_shape`, computed on meta tensors."""
-    if isinstance(input_shape, (list, tuple)) and input_shape and isinstance(
-        input_shape[0], (list, tuple)
+    if (
+        isinstance(input_shape, (list, tuple))
+        and input_shape
+        and isinstance(input_shape[0], (list, tuple))
     ):
         inputs: Any = [KerasTensor(tuple(s)) for s in input_shape]
     else:

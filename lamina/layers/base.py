@@ -208,13 +208,8 @@ class Layer(WeightsMixin, torch.nn.Module):
             inputs = kwargs.pop(next(iter(kwargs)))
         else:
             raise ValueError(f"Layer '{self.name}' was called without inputs.")
-        if not isinstance(inputs, torch.Tensor) or len(args) > 1 or kwargs:
-            # A symbolic tensor in any argument (`mha(query, value)`) goes symbolic.
-            if any(
-                _symbolic.is_symbolic(t)
-                for t in _symbolic.flatten((inputs, args[1:], kwargs))
-            ):
-                return self._symbolic_call((inputs, *args[1:]), kwargs)
+        if _any_symbolic(inputs, args[1:], kwargs):
+            return self._symbolic_call((inputs, *args[1:]), kwargs)
         if not isinstance(inputs, torch.Tensor):
             inputs = self._convert_inputs(inputs)
         if not self.built:
@@ -368,6 +363,14 @@ def _shape_of(x: Any) -> Any:
     if isinstance(x, (torch.Tensor, _symbolic.KerasTensor)):
         return tuple(x.shape)
     return x
+
+
+def _any_symbolic(inputs: Any, rest: tuple, kwargs: dict) -> bool:
+    """Whether a symbolic tensor is among the inputs or any other call argument."""
+    if isinstance(inputs, torch.Tensor) and not rest and not kwargs:
+        return False
+    leaves = _symbolic.flatten((inputs, rest, kwargs))
+    return any(_symbolic.is_symbolic(t) for t in leaves)
 
 
 def _mask_of(inputs: Any) -> Any:

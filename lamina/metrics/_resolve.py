@@ -41,7 +41,9 @@ def _callable_name(fn: Any) -> str:
     return to_snake_case(name)
 
 
-def resolve_metric(identifier: Any, y_true: Any, y_pred: Any, loss: Any = None) -> Metric:
+def resolve_metric(
+    identifier: Any, y_true: Any, y_pred: Any, loss: Any = None
+) -> Metric:
     """Turns one `compile(metrics=...)` entry into a `Metric`, as Keras 3 does.
 
     - `"accuracy"` / `"acc"`: binary, sparse categorical or categorical

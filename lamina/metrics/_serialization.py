@@ -47,12 +47,17 @@ def _collect() -> tuple[dict[str, type], dict[str, Any]]:
     functions: dict[str, Any] = {}
     for module in _MODULES:
         for name, obj in vars(module).items():
-            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+            if (
+                name.startswith("_")
+                or getattr(obj, "__module__", None) != module.__name__
+            ):
                 continue
             if inspect.isclass(obj) and issubclass(obj, Metric):
                 classes[name] = obj
                 classes[to_snake_case(name)] = obj
-            elif inspect.isfunction(obj) and name not in ("reduce_to_samplewise_values",):
+            elif inspect.isfunction(obj) and name not in (
+                "reduce_to_samplewise_values",
+            ):
                 functions[name] = obj
     classes.update({alias: classes[name] for alias, name in _ALIASES.items()})
     return classes, functions
@@ -137,7 +142,9 @@ def deserialize(config: Any, custom_objects: Mapping[str, Any] | None = None) ->
         found = _registered(name, custom_objects)
         return found or lookup("metric function", name, ALL_FUNCTIONS)
     name = config.get("registered_name") or config["class_name"]
-    cls = _registered(name, custom_objects) or _registered(config["class_name"], custom_objects)
+    cls = _registered(name, custom_objects) or _registered(
+        config["class_name"], custom_objects
+    )
     cls = cls or lookup("metric", config["class_name"], ALL_CLASSES)
     return cls.from_config(dict(config.get("config") or {}))
 

@@ -66,7 +66,9 @@ def broadcast_weights(weights: torch.Tensor, shape: torch.Size) -> torch.Tensor:
 def divide_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """`x / y`, with 0 wherever `y == 0`."""
     zero = y == 0
-    return torch.where(zero, torch.zeros_like(x), x / torch.where(zero, torch.ones_like(y), y))
+    return torch.where(
+        zero, torch.zeros_like(x), x / torch.where(zero, torch.ones_like(y), y)
+    )
 
 
 def to_snake_case(name: str) -> str:

@@ -37,12 +37,11 @@ def binary_accuracy(y_true: Any, y_pred: Any, threshold: float = 0.5) -> torch.T
 
 
 def _labels_match(labels: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
-    """Compares integer `labels` with `argmax(y_pred)`, in the shape of `labels`."""
-    shape = labels.shape
-    if labels.dim() == y_pred.dim():  # labels of shape (..., 1)
+    """Compares integer `labels` with `argmax(y_pred)`; labels `(..., 1)` are squeezed."""
+    if labels.dim() == y_pred.dim() and labels.shape[-1] == 1:
         labels = labels.squeeze(-1)
     predicted = torch.argmax(y_pred, dim=-1).to(labels.dtype)
-    return _float(labels == predicted).reshape(shape)
+    return _float(labels == predicted)
 
 
 def categorical_accuracy(y_true: Any, y_pred: Any) -> torch.Tensor:
@@ -87,8 +86,6 @@ def sparse_top_k_categorical_accuracy(
         ids = y_pred.reshape(-1, y_pred.shape[-1])[:, :k]
         hit = (ids == y_true.reshape(-1, 1).to(ids.dtype)).any(dim=-1)
         return _float(hit).reshape(shape)
-    if y_true.dim() == y_pred.dim() and y_true.shape[-1] == 1:
-        y_true = y_true.squeeze(-1)
     return _in_top_k(y_true, y_pred, k)
 
 
@@ -144,7 +141,9 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    def __init__(self, name: str = "sparse_categorical_accuracy", dtype: Any = None) -> None:
+    def __init__(
+        self, name: str = "sparse_categorical_accuracy", dtype: Any = None
+    ) -> None:
         super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
 
 
@@ -181,4 +180,6 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
         from_sorted_ids: bool = False,
     ) -> None:
         kwargs = {"from_sorted_ids": True} if from_sorted_ids else {}
-        super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k, **kwargs)
+        super().__init__(
+            sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k, **kwargs
+        )

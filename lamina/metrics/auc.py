@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import torch
 
 from lamina.backend import epsilon
-from lamina.metrics._confusion import confusion_counts, prepare_inputs
-from lamina.metrics._utils import as_tensor, broadcast_weights, divide_no_nan
+from lamina.metrics._confusion import (
+    bucket_counts,
+    confusion_counts,
+    evenly_distributed,
+    prepare_inputs,
+)
+from lamina.metrics._utils import as_tensor, divide_no_nan
 from lamina.metrics.metric import Metric
 
 _CURVES = ("PR", "ROC", "PRGAIN")
@@ -30,15 +34,6 @@ def _check_options(curve: str, summation_method: str) -> str:
             'are ["interpolation", "majoring", "minoring"]'
         )
     return curve.upper()
-
-
-def _evenly_spaced(thresholds: list[float]) -> bool:
-    """Whether the inner thresholds are `i / (n - 1)`, which allows bucketing."""
-    n = len(thresholds)
-    if n < 3:
-        return False
-    even = np.arange(n - 2, dtype=np.float32) / (n - 1)
-    return bool(np.allclose(thresholds[1:-1], even, atol=epsilon()))
 
 
 class AUC(Metric):
@@ -91,14 +86,16 @@ class AUC(Metric):
         if thresholds is not None:
             inner = sorted(float(t) for t in thresholds)
             num_thresholds = len(inner) + 2
-            self._evenly = _evenly_spaced([0.0, *inner, 1.0])
+            self._evenly = evenly_distributed([0.0, *inner, 1.0])
         else:
             if not isinstance(num_thresholds, int) or num_thresholds <= 1:
                 raise ValueError(
                     "Argument `num_thresholds` must be an integer > 1. "
                     f"Received: num_thresholds={num_thresholds}"
                 )
-            inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+            inner = [
+                (i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)
+            ]
             self._evenly = True
         self.num_thresholds = num_thresholds
         self.thresholds = [0.0 - epsilon(), *inner, 1.0 + epsilon()]
@@ -116,7 +113,11 @@ class AUC(Metric):
             self._build(num_labels)
 
     def _build(self, num_labels: int | None) -> None:
-        shape = (self.num_thresholds,) if num_labels is None else (self.num_thresholds, num_labels)
+        shape = (
+            (self.num_thresholds,)
+            if num_labels is None
+            else (self.num_thresholds, num_labels)
+        )
         for name in _STATE:
             setattr(self, name, self.add_variable(shape, name=name))
         self.num_labels = num_labels
@@ -146,39 +147,13 @@ class AUC(Metric):
             label_weights = self.label_weights.expand(y_pred.shape)
             weights = label_weights if weights is None else weights * label_weights
         if self._evenly:
-            counts = self._bucket_counts(labels, y_pred, weights)
+            counts = bucket_counts(
+                labels, y_pred, weights, self.num_thresholds, True, self.multi_label
+            )
         else:
             counts = self._threshold_counts(labels, y_pred, weights)
-        for name, value in zip(_STATE, counts):
+        for name, value in zip(_STATE, counts, strict=True):
             getattr(self, name).add_(value)
-
-    def _bucket_counts(
-        self, labels: torch.Tensor, y_pred: torch.Tensor, weights: torch.Tensor | None
-    ) -> tuple[torch.Tensor, ...]:
-        """Counts by bucketing each prediction once, then cumulating from the top.
-
-        A prediction `p` is above threshold `i / (n - 1)` for every
-        `i <= ceil(p * (n - 1)) - 1`, so one scatter per batch gives the counts
-        at every threshold. Shapes: (N,) flattened, or (N, L) multi-label.
-        """
-        n = self.num_thresholds
-        y = labels.to(y_pred.dtype)
-        y_pred = torch.clamp(y_pred, 0.0, 1.0)
-        true_labels = y if weights is None else y * weights
-        false_labels = (1.0 - y) if weights is None else (1.0 - y) * weights
-        buckets = torch.relu(torch.ceil(y_pred * (n - 1.0)) - 1.0).long()
-        if not self.multi_label:
-            true_labels, false_labels, buckets = (
-                t.reshape(-1) for t in (true_labels, false_labels, buckets)
-            )
-        shape = (n, *true_labels.shape[1:])
-        tp_buckets = y_pred.new_zeros(shape).scatter_add_(0, buckets, true_labels)
-        fp_buckets = y_pred.new_zeros(shape).scatter_add_(0, buckets, false_labels)
-        tp = tp_buckets.flip(0).cumsum(0).flip(0)
-        fp = fp_buckets.flip(0).cumsum(0).flip(0)
-        tn = false_labels.sum(0) - fp
-        fn = true_labels.sum(0) - tp
-        return tp, fp, tn, fn
 
     def _threshold_counts(
         self, labels: torch.Tensor, y_pred: torch.Tensor, weights: torch.Tensor | None
@@ -196,7 +171,10 @@ class AUC(Metric):
             )
             for j in range(y_pred.shape[1])
         ]
-        return tuple(torch.stack([c[k] for c in columns], dim=1) for k in ("tp", "fp", "tn", "fn"))
+        return tuple(
+            torch.stack([c[k] for c in columns], dim=1)
+            for k in ("tp", "fp", "tn", "fn")
+        )
 
     def _aggregate(self, terms: torch.Tensor) -> torch.Tensor:
         if not self.multi_label:
@@ -204,7 +182,9 @@ class AUC(Metric):
         by_label = terms.sum(0)
         if self.label_weights is None:
             return by_label.mean()
-        return divide_no_nan((by_label * self.label_weights).sum(), self.label_weights.sum())
+        return divide_no_nan(
+            (by_label * self.label_weights).sum(), self.label_weights.sum()
+        )
 
     def _interpolate_pr_auc(self) -> torch.Tensor:
         """PR-AUC with the precision interpolated between thresholds (Davis & Goadrich)."""
@@ -216,10 +196,13 @@ class AUC(Metric):
         intercept = tp[1:] - slope * p[1:]
         both = (p[:-1] > 0) & (p[1:] > 0)
         ratio = torch.where(
-            both, divide_no_nan(p[:-1], torch.clamp(p[1:], min=0)), torch.ones_like(p[1:])
+            both,
+            divide_no_nan(p[:-1], torch.clamp(p[1:], min=0)),
+            torch.ones_like(p[1:]),
         )
         increment = divide_no_nan(
-            slope * (dtp + intercept * torch.log(ratio)), torch.clamp(tp[1:] + fn[1:], min=0)
+            slope * (dtp + intercept * torch.log(ratio)),
+            torch.clamp(tp[1:] + fn[1:], min=0),
         )
         return self._aggregate(increment)
 
@@ -245,7 +228,9 @@ class AUC(Metric):
 
     def get_config(self) -> dict[str, Any]:
         """Returns the constructor arguments."""
-        label_weights = None if self.label_weights is None else self.label_weights.tolist()
+        label_weights = (
+            None if self.label_weights is None else self.label_weights.tolist()
+        )
         config = {
             **super().get_config(),
             "num_thresholds": self.num_thresholds,

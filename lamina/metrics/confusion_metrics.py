@@ -8,7 +8,9 @@ import torch
 
 from lamina.metrics._confusion import (
     NEG_INF,
+    bucket_counts,
     confusion_counts,
+    evenly_distributed,
     parse_thresholds,
     prepare_inputs,
 )
@@ -21,11 +23,14 @@ class _ThresholdedMetric(Metric):
 
     _counts: tuple[str, ...] = ()
 
-    def __init__(self, thresholds: Any, default: float, name: str | None, dtype: Any) -> None:
+    def __init__(
+        self, thresholds: Any, default: float, name: str | None, dtype: Any
+    ) -> None:
         super().__init__(name=name, dtype=dtype)
         self.init_thresholds = thresholds
         self.thresholds = parse_thresholds(thresholds, default)
         self._thresholds_tensor = torch.tensor(self.thresholds, dtype=torch.float32)
+        self._evenly = evenly_distributed(self.thresholds)
         self.top_k: int | None = None
         self.class_id: int | None = None
 
@@ -39,9 +44,17 @@ class _ThresholdedMetric(Metric):
         labels, y_pred, weights = prepare_inputs(
             y_true, y_pred, sample_weight, self.top_k, self.class_id
         )
-        counts = confusion_counts(labels, y_pred, self._thresholds_tensor, weights, self._counts)
-        for key, value in counts.items():
-            getattr(self, _NAMES[key]).add_(value)
+        if self._evenly:
+            tp, fp, tn, fn = bucket_counts(
+                labels, y_pred, weights, len(self.thresholds), False
+            )
+            counts = {"tp": tp, "fp": fp, "tn": tn, "fn": fn}
+        else:
+            counts = confusion_counts(
+                labels, y_pred, self._thresholds_tensor, weights, self._counts
+            )
+        for key in self._counts:
+            getattr(self, _NAMES[key]).add_(counts[key])
 
     def _squeeze(self, value: torch.Tensor) -> torch.Tensor:
         return value[0] if len(self.thresholds) == 1 else value
@@ -64,10 +77,14 @@ class _ConditionCount(_ThresholdedMetric):
 
     _key = "tp"
 
-    def __init__(self, thresholds: Any = None, name: str | None = None, dtype: Any = None) -> None:
+    def __init__(
+        self, thresholds: Any = None, name: str | None = None, dtype: Any = None
+    ) -> None:
         super().__init__(thresholds, 0.5, name, dtype)
         self._counts = (self._key,)
-        self.accumulator = self.add_variable((len(self.thresholds),), name="accumulator")
+        self.accumulator = self.add_variable(
+            (len(self.thresholds),), name="accumulator"
+        )
         setattr(self, _NAMES[self._key], self.accumulator)
 
     def result(self) -> torch.Tensor:
@@ -140,7 +157,11 @@ class _PrecisionRecall(_ThresholdedMetric):
         self.top_k = top_k
         self.class_id = class_id
         for key in self._counts:
-            setattr(self, _NAMES[key], self.add_variable((len(self.thresholds),), name=_NAMES[key]))
+            setattr(
+                self,
+                _NAMES[key],
+                self.add_variable((len(self.thresholds),), name=_NAMES[key]),
+            )
 
     def get_config(self) -> dict[str, Any]:
         """Returns the constructor arguments."""
@@ -169,7 +190,9 @@ class Precision(_PrecisionRecall):
 
     def result(self) -> torch.Tensor:
         """Returns the precision (one per threshold when several are given)."""
-        value = divide_no_nan(self.true_positives, self.true_positives + self.false_positives)
+        value = divide_no_nan(
+            self.true_positives, self.true_positives + self.false_positives
+        )
         return self._squeeze(value)
 
 
@@ -190,5 +213,7 @@ class Recall(_PrecisionRecall):
 
     def result(self) -> torch.Tensor:
         """Returns the recall (one per threshold when several are given)."""
-        value = divide_no_nan(self.true_positives, self.true_positives + self.false_negatives)
+        value = divide_no_nan(
+            self.true_positives, self.true_positives + self.false_negatives
+        )
         return self._squeeze(value)

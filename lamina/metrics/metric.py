@@ -111,7 +111,9 @@ class Metric:
             The new tensor. Update it in place (`add_`, `copy_`).
         """
         del aggregation, name
-        shape = tuple(shape) if isinstance(shape, (list, tuple, torch.Size)) else (shape,)
+        shape = (
+            tuple(shape) if isinstance(shape, (list, tuple, torch.Size)) else (shape,)
+        )
         dtype = to_torch_dtype(dtype or self._dtype)
         value = self._initial_value(initializer, shape, dtype)
         self._variables.append(value)
@@ -120,7 +122,9 @@ class Metric:
 
     add_weight = add_variable
 
-    def _initial_value(self, initializer: Any, shape: tuple, dtype: torch.dtype) -> torch.Tensor:
+    def _initial_value(
+        self, initializer: Any, shape: tuple, dtype: torch.dtype
+    ) -> torch.Tensor:
         if initializer == "zeros":
             return torch.zeros(shape, dtype=dtype, device=self._device)
         if initializer == "ones":
@@ -140,16 +144,22 @@ class Metric:
     def reset_state(self) -> None:
         """Sets every state tensor back to its initial value."""
         with torch.no_grad():
-            for variable, initializer in zip(self._variables, self._initializers):
+            for variable, initializer in zip(
+                self._variables, self._initializers, strict=True
+            ):
                 if initializer == "zeros":
                     variable.zero_()
                 else:
-                    initial = self._initial_value(initializer, tuple(variable.shape), variable.dtype)
+                    initial = self._initial_value(
+                        initializer, tuple(variable.shape), variable.dtype
+                    )
                     variable.copy_(initial)
 
     def update_state(self, *args: Any, **kwargs: Any) -> None:
         """Accumulates statistics from one batch."""
-        raise NotImplementedError(f"{type(self).__name__} must implement `update_state`.")
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement `update_state`."
+        )
 
     def result(self) -> Any:
         """Returns the current value of the metric, as a tensor."""

@@ -12,7 +12,9 @@ from lamina.metrics._utils import as_tensor, squeeze_or_expand_to_same_rank
 from lamina.metrics.reduction_metrics import MeanMetricWrapper
 
 
-def _pair(y_true: Any, y_pred: Any, same_rank: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+def _pair(
+    y_true: Any, y_pred: Any, same_rank: bool = True
+) -> tuple[torch.Tensor, torch.Tensor]:
     y_pred = as_tensor(y_pred)
     if not y_pred.is_floating_point():
         y_pred = as_tensor(y_pred, "float32")
@@ -23,7 +25,11 @@ def _pair(y_true: Any, y_pred: Any, same_rank: bool = True) -> tuple[torch.Tenso
 
 
 def binary_crossentropy(
-    y_true: Any, y_pred: Any, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
 ) -> torch.Tensor:
     """Mean binary crossentropy over `axis`; predictions clipped to [eps, 1 - eps]."""
     y_true, y_pred = _pair(y_true, y_pred)
@@ -37,7 +43,9 @@ def binary_crossentropy(
     return values.mean(dim=axis)
 
 
-def _log_probabilities(y_pred: torch.Tensor, from_logits: bool, axis: int) -> torch.Tensor:
+def _log_probabilities(
+    y_pred: torch.Tensor, from_logits: bool, axis: int
+) -> torch.Tensor:
     if from_logits:
         return F.log_softmax(y_pred, dim=axis)
     p = y_pred / y_pred.sum(dim=axis, keepdim=True)
@@ -45,7 +53,11 @@ def _log_probabilities(y_pred: torch.Tensor, from_logits: bool, axis: int) -> to
 
 
 def categorical_crossentropy(
-    y_true: Any, y_pred: Any, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
 ) -> torch.Tensor:
     """Crossentropy between one-hot (or soft) labels and predicted probabilities."""
     y_true, y_pred = _pair(y_true, y_pred, same_rank=False)
@@ -56,7 +68,11 @@ def categorical_crossentropy(
 
 
 def sparse_categorical_crossentropy(
-    y_true: Any, y_pred: Any, from_logits: bool = False, ignore_class: int | None = None, axis: int = -1
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    ignore_class: int | None = None,
+    axis: int = -1,
 ) -> torch.Tensor:
     """Crossentropy between integer labels and predicted probabilities.
 

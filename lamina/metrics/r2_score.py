@@ -49,7 +49,9 @@ class R2Score(Metric):
             )
         self.class_aggregation = class_aggregation
         self.num_regressors = num_regressors
-        self.num_samples = self.add_variable((), "zeros", dtype="int64", name="num_samples")
+        self.num_samples = self.add_variable(
+            (), "zeros", dtype="int64", name="num_samples"
+        )
         self._built = False
 
     def _build(self, y_true_shape: torch.Size, y_pred_shape: torch.Size) -> None:

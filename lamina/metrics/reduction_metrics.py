@@ -16,7 +16,9 @@ from lamina.metrics._utils import (
 from lamina.metrics.metric import Metric
 
 
-def _reduce(values: torch.Tensor, start: int, reduce_fn: Callable[..., torch.Tensor]) -> torch.Tensor:
+def _reduce(
+    values: torch.Tensor, start: int, reduce_fn: Callable[..., torch.Tensor]
+) -> torch.Tensor:
     if values.dim() > start:
         return reduce_fn(values, dim=tuple(range(start, values.dim())))
     return values
@@ -71,7 +73,9 @@ class Sum(Metric):
 
     def update_state(self, values: Any, sample_weight: Any = None) -> None:
         """Adds the (weighted) sum of `values` to the total."""
-        values, _ = reduce_to_samplewise_values(values, sample_weight, torch.sum, self.dtype)
+        values, _ = reduce_to_samplewise_values(
+            values, sample_weight, torch.sum, self.dtype
+        )
         self.total.add_(values.sum())
 
     def result(self) -> torch.Tensor:
@@ -102,7 +106,9 @@ class Mean(Metric):
 
     def update_state(self, values: Any, sample_weight: Any = None) -> None:
         """Adds the batch's weighted sum and weight (or sample count)."""
-        values, weight = reduce_to_samplewise_values(values, sample_weight, torch.mean, self.dtype)
+        values, weight = reduce_to_samplewise_values(
+            values, sample_weight, torch.mean, self.dtype
+        )
         self.total.add_(values.sum())
         if weight is not None:
             self.count.add_(weight.sum())
@@ -137,7 +143,11 @@ class MeanMetricWrapper(Mean):
     """
 
     def __init__(
-        self, fn: Callable[..., Any], name: str | None = None, dtype: Any = None, **kwargs: Any
+        self,
+        fn: Callable[..., Any],
+        name: str | None = None,
+        dtype: Any = None,
+        **kwargs: Any,
     ) -> None:
         if name is None:
             from lamina.layers._naming import unique_name

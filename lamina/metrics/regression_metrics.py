@@ -62,7 +62,9 @@ def _l2_normalize(x: torch.Tensor, axis: int) -> torch.Tensor:
 def cosine_similarity(y_true: Any, y_pred: Any, axis: int = -1) -> torch.Tensor:
     """Cosine of the angle between `y_true` and `y_pred` along `axis`."""
     y_true, y_pred = _pair(y_true, y_pred)
-    return torch.sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), dim=axis)
+    return torch.sum(
+        _l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), dim=axis
+    )
 
 
 class MeanSquaredError(MeanMetricWrapper):
@@ -102,7 +104,9 @@ class MeanAbsolutePercentageError(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    def __init__(self, name: str = "mean_absolute_percentage_error", dtype: Any = None) -> None:
+    def __init__(
+        self, name: str = "mean_absolute_percentage_error", dtype: Any = None
+    ) -> None:
         super().__init__(mean_absolute_percentage_error, name=name, dtype=dtype)
 
 
@@ -114,7 +118,9 @@ class MeanSquaredLogarithmicError(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    def __init__(self, name: str = "mean_squared_logarithmic_error", dtype: Any = None) -> None:
+    def __init__(
+        self, name: str = "mean_squared_logarithmic_error", dtype: Any = None
+    ) -> None:
         super().__init__(mean_squared_logarithmic_error, name=name, dtype=dtype)
 
 
@@ -139,7 +145,9 @@ class CosineSimilarity(MeanMetricWrapper):
         axis: axis along which the similarity is computed.
     """
 
-    def __init__(self, name: str = "cosine_similarity", dtype: Any = None, axis: int = -1) -> None:
+    def __init__(
+        self, name: str = "cosine_similarity", dtype: Any = None, axis: int = -1
+    ) -> None:
         super().__init__(cosine_similarity, name=name, dtype=dtype, axis=axis)
 
     def get_config(self) -> dict[str, Any]:
@@ -158,7 +166,9 @@ class RootMeanSquaredError(Mean):
         dtype: dtype of the state and result.
     """
 
-    def __init__(self, name: str = "root_mean_squared_error", dtype: Any = None) -> None:
+    def __init__(
+        self, name: str = "root_mean_squared_error", dtype: Any = None
+    ) -> None:
         super().__init__(name=name, dtype=dtype)
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:

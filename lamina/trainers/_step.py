@@ -114,9 +114,10 @@ class StepRunner:
         loss, yt, yp, sws = self._forward_loss(x, y, sw)
         params = self.params
         optimizer = self.model.optimizer
-        scaled = optimizer.scale_loss(loss) if hasattr(optimizer, "scale_loss") else loss
-        grads = torch.autograd.grad(scaled, params, allow_unused=True)
-        optimizer.apply(list(grads), params)
+        if params:  # a model may have no trainable weights at all
+            scaled = optimizer.scale_loss(loss) if hasattr(optimizer, "scale_loss") else loss
+            grads = torch.autograd.grad(scaled, params, allow_unused=True)
+            optimizer.apply(list(grads), params)
         if self.constraints:
             with torch.no_grad():
                 for p, c in self.constraints:

@@ -29,15 +29,31 @@ M2 = np.array([[1, 0, 1], [1, 1, 0]], bool)
 @pytest.mark.parametrize(
     ("layer", "shapes", "match"),
     [
-        (layers.Subtract, [(2, 3)] * 3, r"A `Subtract` layer should be called on "
-         r"exactly 2 inputs. Received: input_shape=\[\(2, 3\), \(2, 3\), \(2, 3\)\]"),
+        (
+            layers.Subtract,
+            [(2, 3)] * 3,
+            r"A `Subtract` layer should be called on "
+            r"exactly 2 inputs. Received: input_shape=\[\(2, 3\), \(2, 3\), \(2, 3\)\]",
+        ),
         (layers.Add, (2, 3), r"A merge layer should be called on a list of inputs"),
-        (layers.Add, [(2, 3), (2, 4)], r"Inputs have incompatible shapes. "
-         r"Received shapes \(3,\) and \(4,\)"),
-        (layers.Maximum, [(2, 3), (1, 3)], r"Cannot merge tensors with different "
-         r"batch sizes. Received tensors with shapes \[\(2, 3\), \(1, 3\)\]"),
-        (layers.Concatenate, [(2, 3), (2, 4, 3)], r"A `Concatenate` layer requires "
-         r"inputs with matching shapes except for the concatenation axis"),
+        (
+            layers.Add,
+            [(2, 3), (2, 4)],
+            r"Inputs have incompatible shapes. "
+            r"Received shapes \(3,\) and \(4,\)",
+        ),
+        (
+            layers.Maximum,
+            [(2, 3), (1, 3)],
+            r"Cannot merge tensors with different "
+            r"batch sizes. Received tensors with shapes \[\(2, 3\), \(1, 3\)\]",
+        ),
+        (
+            layers.Concatenate,
+            [(2, 3), (2, 4, 3)],
+            r"A `Concatenate` layer requires "
+            r"inputs with matching shapes except for the concatenation axis",
+        ),
     ],
 )
 def test_merge_errors_match_keras(keras, layer, shapes, match):
@@ -49,23 +65,37 @@ def test_merge_errors_match_keras(keras, layer, shapes, match):
 
 
 def test_concatenate_axis_mismatch_error():
-    with pytest.raises(ValueError, match=r"Received: input_shape=\[\(2, 3\), \(2, 4\)\]"):
+    with pytest.raises(
+        ValueError, match=r"Received: input_shape=\[\(2, 3\), \(2, 4\)\]"
+    ):
         layers.Concatenate(axis=0)([_rand(2, 3), _rand(2, 4)])
 
 
 def test_dot_argument_and_shape_errors():
-    with pytest.raises(TypeError, match=r"Invalid type for argument `axes`: it should "
-                       r"be a list or an int. Received: axes=x"):
+    with pytest.raises(
+        TypeError,
+        match=r"Invalid type for argument `axes`: it should "
+        r"be a list or an int. Received: axes=x",
+    ):
         layers.Dot(axes="x")
-    with pytest.raises(ValueError, match=r"it should contain two elements. "
-                       r"Received: axes=\[1\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"it should contain two elements. "
+        r"Received: axes=\[1\]",
+    ):
         layers.Dot(axes=[1])
-    with pytest.raises(ValueError, match=r"A `Dot` layer should be called on a list "
-                       r"of 2 inputs"):
+    with pytest.raises(
+        ValueError,
+        match=r"A `Dot` layer should be called on a list "
+        r"of 2 inputs",
+    ):
         layers.Dot(axes=1)([_rand(2, 3)] * 3)
-    with pytest.raises(ValueError, match=r"Incompatible input shapes: axis values 3 "
-                       r"\(at axis 1\) != 4 \(at axis 1\). Full input shapes: "
-                       r"\(2, 3\), \(2, 4\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Incompatible input shapes: axis values 3 "
+        r"\(at axis 1\) != 4 \(at axis 1\). Full input shapes: "
+        r"\(2, 3\), \(2, 4\)",
+    ):
         layers.Dot(axes=1)([_rand(2, 3), _rand(2, 4)])
     with pytest.raises(ValueError, match=r"Cannot perform batch_dot over axis 0"):
         layers.Dot(axes=0)([_rand(2, 3), _rand(2, 3)])
@@ -74,7 +104,9 @@ def test_dot_argument_and_shape_errors():
 def test_rank_broadcast_inserts_axes_after_batch():
     x, y = _rand(2, 2, 3), _rand(2, 3, seed=1)
     np.testing.assert_allclose(_np(layers.Add()([x, y])), x + y[:, None], rtol=1e-6)
-    np.testing.assert_allclose(_np(layers.Subtract()([y, x])), y[:, None] - x, rtol=1e-6)
+    np.testing.assert_allclose(
+        _np(layers.Subtract()([y, x])), y[:, None] - x, rtol=1e-6
+    )
 
 
 @pytest.mark.parametrize(
@@ -90,7 +122,10 @@ def test_merge_masks_are_unions_like_keras(keras, name):
         kout = getattr(keras.layers, name)()(k_in)
         lout = getattr(layers, name)()(l_in)
         np.testing.assert_allclose(_np(lout), _np(kout), rtol=1e-6)
-        kmask, lmask = getattr(kout, "_keras_mask", None), getattr(lout, "_keras_mask", None)
+        kmask, lmask = (
+            getattr(kout, "_keras_mask", None),
+            getattr(lout, "_keras_mask", None),
+        )
         if kmask is None:
             assert lmask is None
         else:
@@ -156,6 +191,8 @@ def test_concatenate_in_functional_model_trains(keras):
     model.compile(optimizer=lamina.optimizers.SGD(0.1), loss="mse")
     kernel = [w for w in model.trainable_weights if w.dim() == 2][0]
     before = _np(kernel).copy()
-    model.fit([_rand(4, 3), _rand(4, 2)], _rand(4, 1), epochs=1, batch_size=4, verbose=0)
+    model.fit(
+        [_rand(4, 3), _rand(4, 2)], _rand(4, 1), epochs=1, batch_size=4, verbose=0
+    )
     assert not np.allclose(before, _np(kernel))
     assert tuple(model.predict([_rand(4, 3), _rand(4, 2)], verbose=0).shape) == (4, 1)

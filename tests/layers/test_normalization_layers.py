@@ -114,7 +114,9 @@ def test_batchnorm_in_fit_updates_moving_statistics_like_keras(keras):
     def run(lib):
         model = lib.Sequential([lib.Input((3,)), lib.layers.BatchNormalization()])
         model.compile(optimizer=lib.optimizers.SGD(0.0), loss="mse")
-        model.fit(x, np.repeat(y, 3, axis=1), batch_size=4, epochs=2, shuffle=False, verbose=0)
+        model.fit(
+            x, np.repeat(y, 3, axis=1), batch_size=4, epochs=2, shuffle=False, verbose=0
+        )
         return model.layers[-1].get_weights()
 
     for a, b in zip(run(lamina), run(keras), strict=True):
@@ -128,7 +130,9 @@ def test_batchnorm_symbolic_call():
 
 
 def test_batchnorm_errors():
-    with pytest.raises(TypeError, match=r"`axis` must be an integer. Received: axis=\[1, 2\]"):
+    with pytest.raises(
+        TypeError, match=r"`axis` must be an integer. Received: axis=\[1, 2\]"
+    ):
         lamina.layers.BatchNormalization(axis=[1, 2])
     with pytest.raises(ValueError, match="renorm=True"):
         lamina.layers.BatchNormalization(renorm=True)
@@ -138,7 +142,9 @@ def test_batchnorm_errors():
         lamina.layers.BatchNormalization()(_data(3))
     layer = lamina.layers.BatchNormalization()
     layer(_data(2, 3))
-    with pytest.raises(ValueError, match="expected axis 1 of input shape to have value 3"):
+    with pytest.raises(
+        ValueError, match="expected axis 1 of input shape to have value 3"
+    ):
         layer(_data(2, 4))
 
 
@@ -193,7 +199,9 @@ def test_layernorm_errors():
         lamina.layers.LayerNormalization(axis=3)(_data(2, 3, 4))
     layer = lamina.layers.LayerNormalization()
     layer(_data(2, 3))
-    with pytest.raises(ValueError, match="expected axis 1 of input shape to have value 3"):
+    with pytest.raises(
+        ValueError, match="expected axis 1 of input shape to have value 3"
+    ):
         layer(_data(2, 5))
 
 
@@ -219,9 +227,13 @@ def test_groupnorm_minus_one_means_one_group_per_channel():
 def test_groupnorm_errors():
     with pytest.raises(ValueError, match=r"Received: groups=0"):
         lamina.layers.GroupNormalization(groups=0)
-    with pytest.raises(ValueError, match=r"cannot be more than the number of channels \(4\)"):
+    with pytest.raises(
+        ValueError, match=r"cannot be more than the number of channels \(4\)"
+    ):
         lamina.layers.GroupNormalization(groups=8)(_data(2, 4))
-    with pytest.raises(ValueError, match=r"must be a multiple of the number of groups \(3\)"):
+    with pytest.raises(
+        ValueError, match=r"must be a multiple of the number of groups \(3\)"
+    ):
         lamina.layers.GroupNormalization(groups=3)(_data(2, 4))
 
 
@@ -274,7 +286,10 @@ def test_normalization_adapt_twice_replaces_statistics():
 def test_normalization_given_values_and_invert_match_keras(keras):
     kwargs = {"mean": [1.0, 2.0], "variance": [4.0, 0.0]}
     x = _data(3, 2)
-    _close(lamina.layers.Normalization(**kwargs)(x), keras.layers.Normalization(**kwargs)(x))
+    _close(
+        lamina.layers.Normalization(**kwargs)(x),
+        keras.layers.Normalization(**kwargs)(x),
+    )
     inv = {"mean": 1.0, "variance": 4.0, "invert": True}
     _close(lamina.layers.Normalization(**inv)(x), keras.layers.Normalization(**inv)(x))
 
@@ -289,7 +304,10 @@ def test_normalization_round_trips_through_invert():
 
 
 def test_normalization_errors():
-    with pytest.raises(ValueError, match=r"both `mean` and `variance` must be set. Received: mean=1.0 and variance=None"):
+    with pytest.raises(
+        ValueError,
+        match=r"both `mean` and `variance` must be set. Received: mean=1.0 and variance=None",
+    ):
         lamina.layers.Normalization(mean=1.0)
     with pytest.raises(ValueError, match="cannot be adapted"):
         lamina.layers.Normalization(mean=1.0, variance=1.0).adapt(_data(3, 2))
@@ -297,7 +315,9 @@ def test_normalization_errors():
         lamina.layers.Normalization(axis=0).adapt(_data(3, 2))
     layer = lamina.layers.Normalization()
     layer.adapt(_data(3, 2))
-    with pytest.raises(ValueError, match="expected axis 1 of input shape to have value 2"):
+    with pytest.raises(
+        ValueError, match="expected axis 1 of input shape to have value 2"
+    ):
         layer(_data(3, 4))
     with pytest.raises(ValueError, match="does not broadcast"):
         lamina.layers.Normalization(mean=[1.0, 2.0], variance=[1.0, 1.0])(_data(2, 3))

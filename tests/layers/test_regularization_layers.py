@@ -78,7 +78,9 @@ def test_alpha_dropout_values_and_self_normalization():
     b = -a * ALPHA_PRIME * rate
     layer = lamina.layers.AlphaDropout(rate, seed=1)
     out = _np(layer(torch.full((100, 100), 0.5), training=True))
-    np.testing.assert_allclose(np.unique(out), sorted([0.5 * a + b, ALPHA_PRIME * a + b]), rtol=1e-6)
+    np.testing.assert_allclose(
+        np.unique(out), sorted([0.5 * a + b, ALPHA_PRIME * a + b]), rtol=1e-6
+    )
     assert abs((np.isclose(out, ALPHA_PRIME * a + b)).mean() - rate) < 0.02
     z = _np(layer(torch.randn(200, 100), training=True))
     assert abs(z.mean()) < 0.03
@@ -89,8 +91,12 @@ def test_alpha_dropout_noise_shape_broadcasts():
     layer = lamina.layers.AlphaDropout(0.5, noise_shape=(None, 1, 4), seed=0)
     out = _np(layer(torch.ones(3, 5, 4), training=True))
     assert (out == out[:, :1, :]).all()
-    with pytest.raises(ValueError, match="`noise_shape` must have one entry per input axis"):
-        lamina.layers.AlphaDropout(0.5, noise_shape=(None, 4))(torch.ones(3, 5, 4), training=True)
+    with pytest.raises(
+        ValueError, match="`noise_shape` must have one entry per input axis"
+    ):
+        lamina.layers.AlphaDropout(0.5, noise_shape=(None, 4))(
+            torch.ones(3, 5, 4), training=True
+        )
 
 
 def test_activity_regularization_loss_matches_keras(keras):

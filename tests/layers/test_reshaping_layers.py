@@ -84,7 +84,10 @@ def test_configs_match_keras_conventions(keras):
 
 
 def test_reshaping_errors():
-    with pytest.raises(ValueError, match=r"must be consecutive and start from 1. Received dims=\(2, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"must be consecutive and start from 1. Received dims=\(2, 3\)",
+    ):
         lamina.layers.Permute((2, 3))
     with pytest.raises(ValueError, match="expected ndim=4, found ndim=3"):
         lamina.layers.Permute((1, 2, 3))(torch.ones(2, 3, 2))
@@ -94,15 +97,22 @@ def test_reshaping_errors():
         lamina.layers.RepeatVector(0)
     with pytest.raises(ValueError, match="expected ndim=2, found ndim=3"):
         lamina.layers.RepeatVector(2)(torch.ones(2, 3, 2))
-    with pytest.raises(ValueError, match=r"`padding` should have two elements. Received: padding=\(1, 2, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"`padding` should have two elements. Received: padding=\(1, 2, 3\)",
+    ):
         lamina.layers.ZeroPadding2D((1, 2, 3))
-    with pytest.raises(ValueError, match=r"tuple of 2 integers. Received: padding=\(1, 2, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"tuple of 2 integers. Received: padding=\(1, 2, 3\)"
+    ):
         lamina.layers.ZeroPadding1D((1, 2, 3))
     with pytest.raises(ValueError, match="do not satisfy `value >= 0`"):
         lamina.layers.ZeroPadding2D(-1)
     with pytest.raises(ValueError, match=r"`cropping` should have three elements"):
         lamina.layers.Cropping3D((1, 2))
-    with pytest.raises(ValueError, match=r"must leave at least one entry.*cropping=\(2, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"must leave at least one entry.*cropping=\(2, 2\)"
+    ):
         lamina.layers.Cropping1D(2)(torch.ones(2, 3, 2))
     with pytest.raises(ValueError, match=r"Received: size=0, including values \{0\}"):
         lamina.layers.UpSampling2D(0)

@@ -14,13 +14,19 @@ N = 8
 def _data(kind, rng):
     """Labels and predictions of one batch, as numpy float32/int64 arrays."""
     if kind == "binary":
-        return (rng.random((N, 1)) > 0.5).astype("float32"), rng.random((N, 1)).astype("float32")
+        return (rng.random((N, 1)) > 0.5).astype("float32"), rng.random((N, 1)).astype(
+            "float32"
+        )
     if kind == "binary_flat":
         return (rng.random(N) > 0.5).astype("float32"), rng.random(N).astype("float32")
     if kind == "multilabel":
-        return (rng.random((N, 3)) > 0.5).astype("float32"), rng.random((N, 3)).astype("float32")
+        return (rng.random((N, 3)) > 0.5).astype("float32"), rng.random((N, 3)).astype(
+            "float32"
+        )
     if kind == "logits":
-        return (rng.random((N, 3)) > 0.5).astype("float32"), rng.normal(size=(N, 3)).astype("float32")
+        return (rng.random((N, 3)) > 0.5).astype("float32"), rng.normal(
+            size=(N, 3)
+        ).astype("float32")
     if kind == "onehot":
         labels = rng.integers(0, 5, N)
         probs = rng.random((N, 5)).astype("float32")
@@ -30,14 +36,20 @@ def _data(kind, rng):
         probs = rng.random((N, 5)).astype("float32")
         return labels.astype("int64"), probs / probs.sum(-1, keepdims=True)
     if kind == "regression":
-        return rng.random((N, 3)).astype("float32") * 2, rng.random((N, 3)).astype("float32") * 2
+        return rng.random((N, 3)).astype("float32") * 2, rng.random((N, 3)).astype(
+            "float32"
+        ) * 2
     if kind == "signed":
-        return rng.choice([-1.0, 1.0], (N, 3)).astype("float32"), rng.normal(size=(N, 3)).astype("float32")
+        return rng.choice([-1.0, 1.0], (N, 3)).astype("float32"), rng.normal(
+            size=(N, 3)
+        ).astype("float32")
     if kind == "grid":  # predictions on the thresholds, and outside [0, 1]
         grid = np.array([-0.1, 0.0, 0.25, 0.5, 0.75, 1.0, 1.2], dtype="float32")
         return (rng.random((N, 2)) > 0.5).astype("float32"), rng.choice(grid, (N, 2))
     if kind == "exact":
-        return rng.integers(0, 3, (N, 2)).astype("float32"), rng.integers(0, 3, (N, 2)).astype("float32")
+        return rng.integers(0, 3, (N, 2)).astype("float32"), rng.integers(
+            0, 3, (N, 2)
+        ).astype("float32")
     raise ValueError(kind)
 
 
@@ -82,19 +94,30 @@ CASES = [
     ("AUC", {"curve": "PR", "summation_method": "majoring"}, "binary"),
     ("AUC", {"thresholds": [0.1, 0.35, 0.8]}, "multilabel"),
     ("AUC", {"multi_label": True}, "multilabel"),
-    ("AUC", {"multi_label": True, "curve": "PR", "label_weights": [1.0, 2.0, 0.5]}, "multilabel"),
+    (
+        "AUC",
+        {"multi_label": True, "curve": "PR", "label_weights": [1.0, 2.0, 0.5]},
+        "multilabel",
+    ),
     ("AUC", {"multi_label": True, "thresholds": [0.25, 0.5]}, "multilabel"),
     ("AUC", {"label_weights": [1.0, 2.0, 0.5], "num_thresholds": 9}, "multilabel"),
     ("AUC", {"from_logits": True}, "logits"),
     ("AUC", {"num_thresholds": 5}, "grid"),
     ("AUC", {"num_thresholds": 5, "curve": "PR"}, "grid"),
     ("AUC", {"num_thresholds": 5, "multi_label": True}, "grid"),
+    ("AUC", {"thresholds": [0.25, 0.5, 0.75]}, "grid"),
+    ("AUC", {"thresholds": [0.25, 0.5, 0.75], "curve": "PR"}, "multilabel"),
     ("Precision", {"thresholds": [0.0, 0.5, 1.0]}, "grid"),
+    ("Recall", {"thresholds": [0.0, 0.25, 0.5, 0.75, 1.0]}, "grid"),
     ("TruePositives", {"thresholds": [0.0, 0.25, 1.0]}, "grid"),
     ("BinaryCrossentropy", {}, "multilabel"),
     ("BinaryCrossentropy", {"from_logits": True, "label_smoothing": 0.1}, "logits"),
     ("CategoricalCrossentropy", {}, "onehot"),
-    ("CategoricalCrossentropy", {"from_logits": True, "label_smoothing": 0.2}, "onehot"),
+    (
+        "CategoricalCrossentropy",
+        {"from_logits": True, "label_smoothing": 0.2},
+        "onehot",
+    ),
     ("SparseCategoricalCrossentropy", {}, "sparse"),
     ("SparseCategoricalCrossentropy", {"from_logits": True}, "sparse_col"),
     ("SparseCategoricalCrossentropy", {"ignore_class": 1}, "sparse"),
@@ -128,13 +151,18 @@ def _run(metric, batches, to_input):
 def test_metric_matches_keras_over_batches(keras, case):
     name, kwargs, kind = case
     rng = np.random.default_rng(len(name) + len(kind))
-    weights = [None, rng.random(N).astype("float32") * 2, None, rng.random(N).astype("float32")]
+    weights = [
+        None,
+        rng.random(N).astype("float32") * 2,
+        None,
+        rng.random(N).astype("float32"),
+    ]
     batches = [(*_data(kind, rng), w) for w in weights]
     ours = getattr(metrics, name)(**kwargs)
     theirs = getattr(keras.metrics, name)(**kwargs)
     got = _run(ours, batches[:3], torch.as_tensor)
     want = _run(theirs, batches[:3], lambda a: a)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
     ours.reset_state()
     theirs.reset_state()
@@ -210,7 +238,11 @@ def test_configs_match_keras(keras):
 def test_mean_sum_and_wrapper_match_keras(keras):
     rng = np.random.default_rng(1)
     values = rng.random((N, 3)).astype("float32")
-    for weight in (None, rng.random(N).astype("float32"), rng.random((N, 3)).astype("float32")):
+    for weight in (
+        None,
+        rng.random(N).astype("float32"),
+        rng.random((N, 3)).astype("float32"),
+    ):
         for name in ("Mean", "Sum"):
             ours, theirs = getattr(metrics, name)(), getattr(keras.metrics, name)()
             tw = None if weight is None else torch.as_tensor(weight)
@@ -218,9 +250,13 @@ def test_mean_sum_and_wrapper_match_keras(keras):
             ours.update_state(torch.as_tensor(values[:, 0]))
             theirs.update_state(values, sample_weight=weight)
             theirs.update_state(values[:, 0])
-            np.testing.assert_allclose(ours.result(), theirs.result(), rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(
+                ours.result(), theirs.result(), rtol=1e-5, atol=1e-6
+            )
     ours = metrics.MeanMetricWrapper(metrics.binary_accuracy, threshold=0.3)
-    theirs = keras.metrics.MeanMetricWrapper(keras.metrics.binary_accuracy, threshold=0.3)
+    theirs = keras.metrics.MeanMetricWrapper(
+        keras.metrics.binary_accuracy, threshold=0.3
+    )
     y_true = (values > 0.5).astype("float32")
     np.testing.assert_allclose(
         ours(torch.as_tensor(y_true), torch.as_tensor(values[::-1].copy())),
@@ -258,21 +294,29 @@ def test_to_device_keeps_tensor_objects():
     before = metric.variables
     metric.to_device("cpu")
     metric.update_state(torch.tensor([1.0, 0.0]), torch.tensor([0.9, 0.4]))
-    assert all(a is b for a, b in zip(before, metric.variables))
+    assert all(a is b for a, b in zip(before, metric.variables, strict=True))
     assert metric.true_positives is before[0]
-    np.testing.assert_allclose(metric.result(), [0.5, 1.0])  # 0.4 > 0.3: a false positive
+    # 0.4 > 0.3 is a false positive at the first threshold
+    np.testing.assert_allclose(metric.result(), [0.5, 1.0])
 
 
 @pytest.mark.gpu
 def test_state_follows_data_to_cuda():
     if not torch.cuda.is_available():
         pytest.skip("needs CUDA")
-    for metric in (metrics.AUC(), metrics.Precision(), metrics.Mean(), metrics.R2Score()):
+    for metric in (
+        metrics.AUC(),
+        metrics.Precision(),
+        metrics.Mean(),
+        metrics.R2Score(),
+    ):
         y_true = torch.rand(6, 2, device="cuda").round()
         y_pred = torch.rand(6, 2, device="cuda")
         if isinstance(metric, metrics.Mean):
             metric.update_state(y_pred)
         else:
-            metric.update_state(y_true, y_pred, sample_weight=torch.rand(6, device="cuda"))
+            metric.update_state(
+                y_true, y_pred, sample_weight=torch.rand(6, device="cuda")
+            )
         assert all(v.device.type == "cuda" for v in metric.variables)
         assert metric.result().device.type == "cuda"

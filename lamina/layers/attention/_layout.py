@@ -69,8 +69,9 @@ class AttentionLayout:
             *(key.shape[a] for a in self.attention_axes),
         )
 
-    def flat_mask(self, mask: torch.Tensor, query: torch.Tensor,
-                  key: torch.Tensor) -> torch.Tensor:
+    def flat_mask(
+        self, mask: torch.Tensor, query: torch.Tensor, key: torch.Tensor
+    ) -> torch.Tensor:
         """Mask `(B, *batch, *query_attn, *key_attn)` (broadcastable) -> `(N, 1, Tq, Tk)`."""
         n_attn = len(self.attention_axes)
         mask = mask.unsqueeze(-2 * n_attn - 1)  # the head axis

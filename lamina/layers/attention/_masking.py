@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import torch
+
+
+def as_mask(mask: Any, like: torch.Tensor) -> torch.Tensor | None:
+    """A user mask (tensor, array or list) as a boolean tensor on `like`'s device."""
+    if mask is None:
+        return None
+    if not isinstance(mask, torch.Tensor):
+        mask = torch.as_tensor(np.asarray(mask), device=like.device)
+    return mask.bool()
 
 
 def large_negative(dtype: torch.dtype) -> float:

@@ -43,7 +43,7 @@ def normalize_axes(axes: Any) -> tuple | None:
 
 def _same(a: tuple, b: tuple) -> bool:
     return len(a) == len(b) and all(
-        x is None or y is None or x == y for x, y in zip(a, b)
+        x is None or y is None or x == y for x, y in zip(a, b, strict=True)
     )
 
 

@@ -42,7 +42,7 @@ def _unpack(inputs: Any, mask: Any) -> tuple:
             "Attention layer accepts mask list of length 2 or 3. "
             f"Received: mask list of length {len(mask)}."
         )
-    return q, v, k, mask[0], mask[1]
+    return q, v, k, _masking.as_mask(mask[0], q), _masking.as_mask(mask[1], q)
 
 
 class Attention(Layer):
@@ -133,8 +133,12 @@ class Attention(Layer):
         rate = self.dropout if training else 0.0
         if self._fused(return_attention_scores):
             out = F.scaled_dot_product_attention(
-                q if self.scale is None else q * self.scale, k, v,
-                attn_mask=_masking.additive(keep, q.dtype), dropout_p=rate, scale=1.0,
+                q if self.scale is None else q * self.scale,
+                k,
+                v,
+                attn_mask=_masking.additive(keep, q.dtype),
+                dropout_p=rate,
+                scale=1.0,
             )
             weights = None
         else:
@@ -155,7 +159,7 @@ class Attention(Layer):
         if previous_mask is None or not isinstance(previous_mask, (list, tuple)):
             return None
         q_mask = previous_mask[0]
-        return None if q_mask is None else q_mask.bool()
+        return _masking.as_mask(q_mask, inputs[0])
 
     def get_config(self) -> dict:
         return {

@@ -103,7 +103,8 @@ class MultiHeadAttention(Layer):
         self._output_shape = normalize_output_shape(output_shape)
         self.attention_axes = normalize_axes(attention_axes)
         self.sliding_window = (
-            None if sliding_window is None
+            None
+            if sliding_window is None
             else positive_int("sliding_window", sliding_window)
         )
         self.flash_attention = flash_attention
@@ -137,7 +138,10 @@ class MultiHeadAttention(Layer):
             )
         self.attention_axes = axes
         self._layout = AttentionLayout(rank + 1, tuple(sorted(axes)))
-        heads_k, heads_v = (self.num_heads, self.key_dim), (self.num_heads, self.value_dim)
+        heads_k, heads_v = (
+            (self.num_heads, self.key_dim),
+            (self.num_heads, self.value_dim),
+        )
         out_shape = self._output_shape or (query_shape[-1],)
         self._query_dense = self._projection("query", 1, heads_k, query_shape)
         self._key_dense = self._projection("key", 1, heads_k, key_shape)
@@ -149,14 +153,21 @@ class MultiHeadAttention(Layer):
         )
         self.built = True
 
-    def _projection(self, name: str, in_rank: int, out_shape: tuple,
-                    input_shape: tuple) -> HeadProjection:
+    def _projection(
+        self, name: str, in_rank: int, out_shape: tuple, input_shape: tuple
+    ) -> HeadProjection:
         layer = HeadProjection(
-            in_rank, out_shape, self.use_bias,
-            self.kernel_initializer, self.bias_initializer,
-            self.kernel_regularizer, self.bias_regularizer,
-            self.kernel_constraint, self.bias_constraint,
-            name=name, dtype=self.dtype_policy,
+            in_rank,
+            out_shape,
+            self.use_bias,
+            self.kernel_initializer,
+            self.bias_initializer,
+            self.kernel_regularizer,
+            self.bias_regularizer,
+            self.kernel_constraint,
+            self.bias_constraint,
+            name=name,
+            dtype=self.dtype_policy,
         )
         layer._build_device = self._weight_device()
         try:
@@ -181,8 +192,9 @@ class MultiHeadAttention(Layer):
         finally:
             self._build_device = None
 
-    def compute_output_shape(self, query_shape: Any, value_shape: Any,
-                             key_shape: Any = None) -> tuple:
+    def compute_output_shape(
+        self, query_shape: Any, value_shape: Any, key_shape: Any = None
+    ) -> tuple:
         """Output shape for the given query, value (and key) shapes."""
         query = _symbolic.KerasTensor(tuple(query_shape))
         value = _symbolic.KerasTensor(tuple(value_shape))
@@ -213,18 +225,26 @@ class MultiHeadAttention(Layer):
         q = self._query_dense(query)  # (B, *axes, H, key_dim)
         k = self._key_dense(key)
         v = self._value_dense(value)  # (B, *axes, H, value_dim)
-        attention_mask = _keras_mask(query, attention_mask) if attention_mask is not None else None
+        attention_mask = _masking.as_mask(attention_mask, query)
         padding = _padding_mask(query_mask, value_mask, key_mask, attention_mask)
-        out, scores = self._attend(q, k, v, padding, use_causal_mask,
-                                   return_attention_scores, bool(training))
+        out, scores = self._attend(
+            q, k, v, padding, use_causal_mask, return_attention_scores, bool(training)
+        )
         if self.use_gate:
             out = out * torch.sigmoid(self._gate_dense(query))
         out = self._output_dense(out)
         return (out, scores) if return_attention_scores else out
 
-    def _attend(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
-                padding: torch.Tensor | None, causal: bool, want_scores: bool,
-                training: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def _attend(
+        self,
+        q: torch.Tensor,
+        k: torch.Tensor,
+        v: torch.Tensor,
+        padding: torch.Tensor | None,
+        causal: bool,
+        want_scores: bool,
+        training: bool,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
         layout = self._layout
         qh, kh, vh = layout.to_heads(q), layout.to_heads(k), layout.to_heads(v)
         mask = None if padding is None else layout.flat_mask(padding, q, k)
@@ -246,9 +266,13 @@ class MultiHeadAttention(Layer):
             return layout.from_heads(out, q), scores
         only_causal = causal and padding is None and self.sliding_window is None
         out = F.scaled_dot_product_attention(
-            qh, kh, vh,
+            qh,
+            kh,
+            vh,
             attn_mask=None if only_causal else _masking.additive(mask, qh.dtype),
-            dropout_p=rate, is_causal=only_causal, scale=scale,
+            dropout_p=rate,
+            is_causal=only_causal,
+            scale=scale,
         )
         return layout.from_heads(out, q), None
 
@@ -285,8 +309,7 @@ def _keras_mask(x: Any, explicit: Any) -> torch.Tensor | None:
     mask = explicit if explicit is not None else getattr(x, "_keras_mask", None)
     if mask is None or isinstance(mask, torch.Tensor):
         return mask
-    device = x.device if isinstance(x, torch.Tensor) else None
-    return torch.as_tensor(np.asarray(mask), device=device)
+    return torch.as_tensor(np.asarray(mask), device=getattr(x, "device", None))
 
 
 def _as_tensor(x: Any, like: torch.Tensor) -> torch.Tensor:
@@ -297,8 +320,9 @@ def _as_tensor(x: Any, like: torch.Tensor) -> torch.Tensor:
     return x
 
 
-def _padding_mask(query_mask: Any, value_mask: Any, key_mask: Any,
-                  attention_mask: Any) -> torch.Tensor | None:
+def _padding_mask(
+    query_mask: Any, value_mask: Any, key_mask: Any, attention_mask: Any
+) -> torch.Tensor | None:
     """The combined boolean mask `(B, T, S)` (broadcastable), as Keras builds it."""
     return _masking.combine(
         None if query_mask is None else query_mask.bool().unsqueeze(-1),

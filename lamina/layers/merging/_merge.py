@@ -11,8 +11,10 @@ from lamina.layers.base import Layer
 
 def shape_list(layer: Layer, input_shape: Any) -> list[tuple]:
     """Returns `input_shape` as a list of shape tuples, or raises like Keras."""
-    if not isinstance(input_shape, (list, tuple)) or not input_shape or not all(
-        isinstance(s, (list, tuple)) for s in input_shape
+    if (
+        not isinstance(input_shape, (list, tuple))
+        or not input_shape
+        or not all(isinstance(s, (list, tuple)) for s in input_shape)
     ):
         raise ValueError(
             f"A merge layer should be called on a list of inputs. Received: "
@@ -36,7 +38,7 @@ def broadcast_shapes(shape1: tuple, shape2: tuple) -> tuple:
     if len(shape1) < len(shape2):
         shape1, shape2 = shape2, shape1
     out = list(shape1[: len(shape1) - len(shape2)])
-    for a, b in zip(shape1[len(shape1) - len(shape2) :], shape2):
+    for a, b in zip(shape1[len(shape1) - len(shape2) :], shape2, strict=True):
         if a is None or b is None:
             out.append(None)
         elif a == 1 or b == 1 or a == b:
@@ -81,7 +83,7 @@ class Merge(Layer):
     def call(self, inputs: list[torch.Tensor], mask: Any = None) -> torch.Tensor:
         rank = max(x.dim() for x in inputs)
         if mask is not None and isinstance(mask, (list, tuple)):
-            masks = [_full_mask(x, m, rank) for x, m in zip(inputs, mask)]
+            masks = [_full_mask(x, m, rank) for x, m in zip(inputs, mask, strict=False)]
             inputs = [_expand_after_batch(x, rank) for x in inputs]
             return self._merge_masked(inputs, masks)
         return self._merge([_expand_after_batch(x, rank) for x in inputs])
@@ -90,9 +92,7 @@ class Merge(Layer):
         if previous_mask is None:
             return None
         if not isinstance(previous_mask, (list, tuple)):
-            raise ValueError(
-                f"`mask` should be a list. Received: mask={previous_mask}"
-            )
+            raise ValueError(f"`mask` should be a list. Received: mask={previous_mask}")
         if any(m is None for m in previous_mask):
             return None
         out = previous_mask[0].bool()

@@ -41,7 +41,7 @@ class Concatenate(Layer):
         for shape in shapes[1:]:
             if len(shape) != rank or any(
                 a is not None and b is not None and a != b
-                for i, (a, b) in enumerate(zip(shapes[0], shape))
+                for i, (a, b) in enumerate(zip(shapes[0], shape, strict=True))
                 if i != axis
             ):
                 raise ValueError(
@@ -58,7 +58,7 @@ class Concatenate(Layer):
         if previous_mask is None or all(m is None for m in previous_mask):
             return None
         masks = []
-        for x, m in zip(inputs, previous_mask):
+        for x, m in zip(inputs, previous_mask, strict=False):
             if m is None:
                 masks.append(torch.ones(x.shape, dtype=torch.bool, device=x.device))
             elif m.dim() < x.dim():

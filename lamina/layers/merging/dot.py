@@ -85,8 +85,10 @@ class Dot(Layer):
             )
         shape1, shape2 = shapes
         a1, a2 = self._resolved_axes(len(shape1), len(shape2))
-        if shape1[a1] is not None and shape2[a2] is not None and (
-            shape1[a1] != shape2[a2]
+        if (
+            shape1[a1] is not None
+            and shape2[a2] is not None
+            and (shape1[a1] != shape2[a2])
         ):
             raise ValueError(
                 f"Incompatible input shapes: axis values {shape1[a1]} (at axis "

@@ -76,7 +76,9 @@ class Multiply(Merge):
     ) -> torch.Tensor:
         # Masked entries count as 1; positions masked in every input give 0.
         one = torch.ones((), dtype=inputs[0].dtype, device=inputs[0].device)
-        out = self._merge([torch.where(m, x, one) for x, m in zip(inputs, masks)])
+        out = self._merge(
+            [torch.where(m, x, one) for x, m in zip(inputs, masks, strict=True)]
+        )
         return out * functools.reduce(torch.logical_or, masks).to(out.dtype)
 
 
@@ -136,5 +138,5 @@ def _extremum_masked(
     merge: Any, inputs: list[torch.Tensor], masks: list[torch.Tensor], fill: float
 ) -> torch.Tensor:
     """Maximum/minimum over unmasked entries; the first input where all are masked."""
-    out = merge([torch.where(m, x, fill) for x, m in zip(inputs, masks)])
+    out = merge([torch.where(m, x, fill) for x, m in zip(inputs, masks, strict=True)])
     return torch.where(functools.reduce(torch.logical_or, masks), out, inputs[0])

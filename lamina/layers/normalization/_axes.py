@@ -11,9 +11,7 @@ def axis_list(axis: Any) -> list[int]:
         items = list(axis)
     else:
         items = [axis]
-    if not items or any(
-        isinstance(a, bool) or not isinstance(a, int) for a in items
-    ):
+    if not items or any(isinstance(a, bool) or not isinstance(a, int) for a in items):
         raise TypeError(
             "Expected an int or a list/tuple of ints for the argument 'axis'. "
             f"Received: axis={axis!r}"

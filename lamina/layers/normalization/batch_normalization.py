@@ -81,9 +81,7 @@ class BatchNormalization(Layer):
     ) -> None:
         super().__init__(**kwargs)
         if isinstance(axis, bool) or not isinstance(axis, int):
-            raise TypeError(
-                f"`axis` must be an integer. Received: axis={axis!r}"
-            )
+            raise TypeError(f"`axis` must be an integer. Received: axis={axis!r}")
         if renorm:
             raise ValueError(
                 "Batch renormalization is not supported by lamina's "

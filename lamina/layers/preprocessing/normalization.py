@@ -102,7 +102,9 @@ class Normalization(Layer):
             self._make_adapt_weights()
         else:
             self._store_given()
-        self.input_spec = InputSpec(ndim=rank, axes=dict(zip(axes, self._sizes, strict=True)))
+        self.input_spec = InputSpec(
+            ndim=rank, axes=dict(zip(axes, self._sizes, strict=True))
+        )
         self.built = True
 
     def _make_adapt_weights(self) -> None:
@@ -118,7 +120,10 @@ class Normalization(Layer):
 
     def _store_given(self) -> None:
         device = self._weight_device()
-        for key, value in (("_mean", self.input_mean), ("_variance", self.input_variance)):
+        for key, value in (
+            ("_mean", self.input_mean),
+            ("_variance", self.input_variance),
+        ):
             t = torch.as_tensor(np.asarray(value, dtype="float32"), device=device)
             try:
                 t = torch.broadcast_to(t, self._sizes).clone()

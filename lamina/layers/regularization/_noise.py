@@ -49,4 +49,6 @@ def noise_shape_of(noise_shape: tuple | None, shape: torch.Size) -> tuple:
             f"`noise_shape` must have one entry per input axis ({len(shape)}). "
             f"Received: noise_shape={noise_shape} for an input of shape {tuple(shape)}"
         )
-    return tuple(s if n is None else int(n) for n, s in zip(noise_shape, shape, strict=True))
+    return tuple(
+        s if n is None else int(n) for n, s in zip(noise_shape, shape, strict=True)
+    )

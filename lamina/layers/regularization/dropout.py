@@ -28,7 +28,11 @@ class Dropout(Layer):
     """
 
     def __init__(
-        self, rate: float, noise_shape: Any = None, seed: int | None = None, **kwargs: Any
+        self,
+        rate: float,
+        noise_shape: Any = None,
+        seed: int | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.rate = rate_in_unit_interval("rate", rate)
@@ -44,7 +48,9 @@ class Dropout(Layer):
             return F.dropout(inputs, self.rate, training=True)
         shape = inputs.shape
         if self.noise_shape is not None:
-            shape = tuple(s if n is None else n for n, s in zip(self.noise_shape, shape))
+            shape = tuple(
+                s if n is None else n for n, s in zip(self.noise_shape, shape)
+            )
         keep = torch.rand(shape, generator=self._generator).to(inputs.device)
         keep = (keep >= self.rate).to(inputs.dtype)
         return inputs * keep / (1.0 - self.rate)

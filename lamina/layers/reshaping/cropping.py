@@ -33,7 +33,9 @@ class _Cropping(Layer):
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         index: list[slice] = [slice(None)] * inputs.ndim
-        for axis, (before, after) in zip(self._spatial_axes(), self._pairs, strict=True):
+        for axis, (before, after) in zip(
+            self._spatial_axes(), self._pairs, strict=True
+        ):
             size = inputs.shape[axis]
             if before + after >= size:
                 raise ValueError(

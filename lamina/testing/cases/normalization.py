@@ -27,7 +27,10 @@ CASES = [
     LayerCase("UnitNormalization", {"axis": [1, 2]}, (2, 3, 4), fit=False),
     LayerCase("Normalization", {}, (3, 4), fit=False),
     LayerCase(
-        "Normalization", {"mean": [1.0, 2.0], "variance": [4.0, 0.25]}, (3, 5, 2), fit=False
+        "Normalization",
+        {"mean": [1.0, 2.0], "variance": [4.0, 0.25]},
+        (3, 5, 2),
+        fit=False,
     ),
     LayerCase(
         "Normalization",

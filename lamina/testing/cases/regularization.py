@@ -13,7 +13,9 @@ CASES = [
     ),
     LayerCase("GaussianNoise", {"stddev": 0.5, "seed": 3}, (2, 3), fit=False),
     LayerCase("GaussianDropout", {"rate": 0.4}, (2, 3), fit=False),
-    LayerCase("AlphaDropout", {"rate": 0.2, "noise_shape": (None, 1, 3)}, (2, 4, 3), fit=False),
+    LayerCase(
+        "AlphaDropout", {"rate": 0.2, "noise_shape": (None, 1, 3)}, (2, 4, 3), fit=False
+    ),
     LayerCase(
         "ActivityRegularization",
         {"l1": 0.1, "l2": 0.01},
