@@ -46,7 +46,9 @@ def full(shape: Any, fill_value: Any, dtype: Any = None) -> torch.Tensor:
     if isinstance(fill_value, torch.Tensor):
         value = fill_value.to(_dtype(dtype))
         return torch.broadcast_to(value, _shape(shape)).clone()
-    return torch.full(_shape(shape), fill_value, dtype=_dtype(dtype), device=get_device())
+    return torch.full(
+        _shape(shape), fill_value, dtype=_dtype(dtype), device=get_device()
+    )
 
 
 def zeros_like(x: Any, dtype: Any = None) -> torch.Tensor:
@@ -70,7 +72,9 @@ def full_like(x: Any, fill_value: Any, dtype: Any = None) -> torch.Tensor:
     return torch.full_like(x, fill_value, dtype=target)
 
 
-def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None) -> torch.Tensor:
+def arange(
+    start: Any, stop: Any = None, step: Any = None, dtype: Any = None
+) -> torch.Tensor:
     """Returns evenly spaced values in `[start, stop)`, like `numpy.arange`.
 
     With one argument it counts from 0 to `start`. The dtype is `int32` when
@@ -91,7 +95,9 @@ def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None) ->
     if dtype is None:
         ints = all(isinstance(v, int) for v in (start, stop, step))
         dtype = "int32" if ints else floatx()
-    return torch.arange(start, stop, step, dtype=to_torch_dtype(dtype), device=get_device())
+    return torch.arange(
+        start, stop, step, dtype=to_torch_dtype(dtype), device=get_device()
+    )
 
 
 def linspace(
@@ -120,7 +126,9 @@ def linspace(
     div = max((num - 1) if endpoint else num, 1)
     if isinstance(start, (int, float)) and isinstance(stop, (int, float)):
         count = num if endpoint else num + 1
-        out = torch.linspace(start, stop, count, dtype=_dtype(dtype), device=get_device())
+        out = torch.linspace(
+            start, stop, count, dtype=_dtype(dtype), device=get_device()
+        )
         out = out if endpoint else out[:num]
         return (out, (stop - start) / div) if retstep else out
     start_t, stop_t = to_tensor(start), to_tensor(stop)

@@ -55,7 +55,9 @@ def take_along_axis(x: Any, indices: Any, axis: int | None = None) -> torch.Tens
     return torch.take_along_dim(x, idx, dim=axis)
 
 
-def slice(inputs: Any, start_indices: Sequence[Any], shape: Sequence[int]) -> torch.Tensor:
+def slice(
+    inputs: Any, start_indices: Sequence[Any], shape: Sequence[int]
+) -> torch.Tensor:
     """Returns the block of `inputs` of size `shape` that starts at `start_indices`.
 
     Args:
@@ -72,7 +74,9 @@ def slice(inputs: Any, start_indices: Sequence[Any], shape: Sequence[int]) -> to
     return x
 
 
-def slice_update(inputs: Any, start_indices: Sequence[Any], updates: Any) -> torch.Tensor:
+def slice_update(
+    inputs: Any, start_indices: Sequence[Any], updates: Any
+) -> torch.Tensor:
     """Returns a copy of `inputs` with the block at `start_indices` set to `updates`."""
     out = to_tensor(inputs).clone()
     updates = to_tensor(updates, device=out.device).to(out.dtype)
@@ -120,7 +124,9 @@ def scatter_update(
         ValueError: for an unsupported `reduction`.
     """
     if reduction not in (None, "add"):
-        raise ValueError(f"`reduction` must be None or 'add'. Received: reduction={reduction!r}")
+        raise ValueError(
+            f"`reduction` must be None or 'add'. Received: reduction={reduction!r}"
+        )
     x = to_tensor(inputs)
     updates = to_tensor(updates, device=x.device).to(x.dtype)
     where = _index_tuple(indices, x.device)

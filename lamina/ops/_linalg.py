@@ -114,7 +114,9 @@ def trace(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> torch.Tens
     return _sum(diagonal(x, offset, axis1, axis2), axis=-1)
 
 
-def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
+def norm(
+    x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False
+) -> torch.Tensor:
     """Vector or matrix norm, as `numpy.linalg.norm`.
 
     Args:

@@ -73,7 +73,9 @@ def where(condition: Any, x1: Any = None, x2: Any = None) -> Any:
     return torch.where(condition.bool(), a, b)
 
 
-def select(condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0) -> torch.Tensor:
+def select(
+    condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0
+) -> torch.Tensor:
     """Picks, element-wise, the value from the first choice whose condition holds.
 
     Args:

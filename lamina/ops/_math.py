@@ -86,12 +86,16 @@ minimum = _binary(torch.minimum, "minimum", "Element-wise minimum of `x1` and `x
 logaddexp = _binary(
     torch.logaddexp, "logaddexp", "`log(exp(x1) + exp(x2))`, computed stably.", True
 )
-arctan2 = _binary(torch.atan2, "arctan2", "Arc tangent of `x1 / x2`, quadrant-aware.", True)
+arctan2 = _binary(
+    torch.atan2, "arctan2", "Arc tangent of `x1 / x2`, quadrant-aware.", True
+)
 hypot = _binary(torch.hypot, "hypot", "`sqrt(x1 ** 2 + x2 ** 2)`.", True)
 
 negative = _unary(torch.negative, "negative", "Numerical negative, `-x`.", False)
 abs = _unary(torch.abs, "abs", "Absolute value, `|x|`.", False)
-absolute = _unary(torch.abs, "absolute", "Absolute value, `|x|` (alias of `abs`).", False)
+absolute = _unary(
+    torch.abs, "absolute", "Absolute value, `|x|` (alias of `abs`).", False
+)
 sign = _unary(torch.sign, "sign", "Sign of `x`: -1, 0 or 1.", False)
 trunc = _unary(torch.trunc, "trunc", "Rounds toward zero.", False)
 sqrt = _unary(torch.sqrt, "sqrt", "Square root.", True)

@@ -45,7 +45,9 @@ def sum(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
     return torch.sum(x, dim=_axes_arg(axis), keepdim=keepdims, dtype=_int32_if_small(x))
 
 
-def prod(x: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None) -> torch.Tensor:
+def prod(
+    x: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None
+) -> torch.Tensor:
     """Product of the elements of `x` over `axis`.
 
     Args:
@@ -74,7 +76,9 @@ def mean(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
     return torch.mean(float_tensor(x), dim=_axes_arg(axis), keepdim=keepdims)
 
 
-def max(x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None) -> torch.Tensor:
+def max(
+    x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None
+) -> torch.Tensor:
     """Largest element of `x` over `axis`.
 
     Args:
@@ -91,7 +95,9 @@ def max(x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None) -
     return out if initial is None else torch.clamp(out, min=initial)
 
 
-def min(x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None) -> torch.Tensor:
+def min(
+    x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None
+) -> torch.Tensor:
     """Smallest element of `x` over `axis`.
 
     Args:
@@ -120,12 +126,16 @@ def amin(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
 
 def std(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
     """Population standard deviation (divides by N) of `x` over `axis`."""
-    return torch.std(float_tensor(x), dim=_axes_arg(axis), correction=0, keepdim=keepdims)
+    return torch.std(
+        float_tensor(x), dim=_axes_arg(axis), correction=0, keepdim=keepdims
+    )
 
 
 def var(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
     """Population variance (divides by N) of `x` over `axis`."""
-    return torch.var(float_tensor(x), dim=_axes_arg(axis), correction=0, keepdim=keepdims)
+    return torch.var(
+        float_tensor(x), dim=_axes_arg(axis), correction=0, keepdim=keepdims
+    )
 
 
 def all(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:

@@ -172,7 +172,9 @@ def meshgrid(*x: Any, indexing: str = "xy") -> list[torch.Tensor]:
         ValueError: for an unknown `indexing`.
     """
     if indexing not in ("xy", "ij"):
-        raise ValueError(f"`indexing` must be 'xy' or 'ij'. Received: indexing={indexing!r}")
+        raise ValueError(
+            f"`indexing` must be 'xy' or 'ij'. Received: indexing={indexing!r}"
+        )
     return list(torch.meshgrid(*[to_tensor(t) for t in x], indexing=indexing))
 
 

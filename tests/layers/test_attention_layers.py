@@ -9,7 +9,7 @@ from lamina import layers
 
 
 def _np(x):
-    return x.detach().cpu().numpy()
+    return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
 
 
 def _rand(*shape, seed=0):
