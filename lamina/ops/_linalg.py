@@ -28,11 +28,10 @@ def matmul(x1: Any, x2: Any) -> torch.Tensor:
 
 
 def dot(x1: Any, x2: Any) -> torch.Tensor:
-    """Dot product, as `numpy.dot`.
+    """Dot product: scalars multiply, other operands follow `matmul`.
 
-    Scalars multiply; 1-D and 2-D operands give the inner or matrix product;
-    otherwise the last axis of `x1` is contracted with the second-to-last
-    axis of `x2` (the last one when `x2` is 1-D).
+    For 1-D and 2-D operands this is `numpy.dot`; for higher ranks it batches
+    over leading axes like `matmul`, as Keras's torch backend does.
 
     Args:
         x1: first input tensor.
@@ -44,9 +43,7 @@ def dot(x1: Any, x2: Any) -> torch.Tensor:
     a, b = _operands(x1, x2)
     if a.ndim == 0 or b.ndim == 0:
         return a * b
-    if a.ndim <= 2 and b.ndim <= 2:
-        return torch.matmul(a, b)
-    return torch.tensordot(a, b, dims=([a.ndim - 1], [max(b.ndim - 2, 0)]))
+    return torch.matmul(a, b)
 
 
 def tensordot(x1: Any, x2: Any, axes: Any = 2) -> torch.Tensor:

@@ -65,7 +65,7 @@ def prod(
     out = x if target is None else x.to(target)
     dims = {a % x.ndim for a in _all_axes(x, axis)} if x.ndim else set()
     for a in dims:
-        out = torch.prod(out, dim=a, keepdim=True)
+        out = torch.prod(out, dim=a, keepdim=True, dtype=out.dtype)
     if keepdims or not dims:
         return out
     return out.squeeze(tuple(dims))
@@ -178,7 +178,7 @@ def _cumulative(fn: Any, x: Any, axis: int | None, dtype: Any) -> torch.Tensor:
         target = to_torch_dtype(dtype)
     else:
         target = torch.int32 if x.dtype == torch.bool else x.dtype
-    return fn(x.to(target), dim=axis)
+    return fn(x.to(target), dim=axis, dtype=target)
 
 
 def cumsum(x: Any, axis: int | None = None, dtype: Any = None) -> torch.Tensor:

@@ -24,16 +24,10 @@ def large_negative(dtype: torch.dtype) -> float:
     return -1e9
 
 
-def causal_mask(
-    q_len: int, k_len: int, device: torch.device, sliding_window: int | None = None
-) -> torch.Tensor:
+def causal_mask(q_len: int, k_len: int, device: torch.device) -> torch.Tensor:
     """Boolean `(q_len, k_len)` mask: query `i` sees keys `j <= i` (top-left)."""
     i = torch.arange(q_len, device=device).unsqueeze(-1)
-    j = torch.arange(k_len, device=device)
-    mask = j <= i
-    if sliding_window is not None:
-        mask = mask & (i - j < sliding_window)
-    return mask
+    return torch.arange(k_len, device=device) <= i
 
 
 def band_mask(
