@@ -29,8 +29,16 @@ def main() -> None:
     wl = WORKLOADS[workload]
     data = wl.data(scale)
     seconds = CONTENDERS[contender](wl, data, verbose)
-    print(json.dumps({"workload": workload, "contender": contender,
-                      "threads": threads, "seconds": seconds}))
+    print(
+        json.dumps(
+            {
+                "workload": workload,
+                "contender": contender,
+                "threads": threads,
+                "seconds": seconds,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -41,8 +41,15 @@ def _fit_keras_like(lib: Any, wl: Workload, data: tuple, verbose: int = 0) -> fl
     model = _keras_like_model(lib, wl)
     val = (xv, yv) if xv is not None else None
     start = time.perf_counter()
-    model.fit(x, y, batch_size=wl.batch_size, epochs=wl.epochs, verbose=verbose,
-              validation_data=val, shuffle=True)
+    model.fit(
+        x,
+        y,
+        batch_size=wl.batch_size,
+        epochs=wl.epochs,
+        verbose=verbose,
+        validation_data=val,
+        shuffle=True,
+    )
     return time.perf_counter() - start
 
 
@@ -91,7 +98,7 @@ def _torch_model(wl: Workload) -> Any:
     return torch.nn.Sequential(*mods)
 
 
-def _LastLSTM(n_in: int, units: int) -> Any:  # noqa: N802
+def _LastLSTM(n_in: int, units: int) -> Any:
     """`nn.LSTM` returning the last timestep's output, like Keras's LSTM."""
     from torch import nn
 
@@ -154,7 +161,9 @@ def run_torch_tuned(wl: Workload, data: tuple, verbose: int = 0) -> float:
             with torch.no_grad():
                 vtotal = torch.zeros(())
                 for i in range(0, xvt.shape[0], bs):
-                    vtotal += loss_fn(model(xvt[i:i + bs]), yvt[i:i + bs]) * min(bs, xvt.shape[0] - i)
+                    vtotal += loss_fn(model(xvt[i : i + bs]), yvt[i : i + bs]) * min(
+                        bs, xvt.shape[0] - i
+                    )
                 float(vtotal)
     del epoch_loss
     return time.perf_counter() - start
@@ -166,12 +175,17 @@ def run_torch_dataloader(wl: Workload, data: tuple, verbose: int = 0) -> float:
     from torch.utils.data import DataLoader, TensorDataset
 
     model, opt, loss_fn, (x, y, xv, yv) = _torch_setup(wl, data)
-    loader = DataLoader(TensorDataset(torch.from_numpy(x), torch.from_numpy(y)),
-                        batch_size=wl.batch_size, shuffle=True)
+    loader = DataLoader(
+        TensorDataset(torch.from_numpy(x), torch.from_numpy(y)),
+        batch_size=wl.batch_size,
+        shuffle=True,
+    )
     val_loader = None
     if xv is not None:
-        val_loader = DataLoader(TensorDataset(torch.from_numpy(xv), torch.from_numpy(yv)),
-                                batch_size=wl.batch_size)
+        val_loader = DataLoader(
+            TensorDataset(torch.from_numpy(xv), torch.from_numpy(yv)),
+            batch_size=wl.batch_size,
+        )
     start = time.perf_counter()
     for _ in range(wl.epochs):
         model.train()
@@ -199,9 +213,16 @@ def run_sklearn(wl: Workload, data: tuple, verbose: int = 0) -> float:
     x, y, _, _ = data
     hidden = tuple(s[1] for s in wl.layers[:-1])
     model = MLPRegressor(
-        hidden_layer_sizes=hidden, solver="sgd" if wl.optimizer == "sgd" else "adam",
-        batch_size=wl.batch_size, max_iter=wl.epochs, learning_rate_init=0.01 if wl.optimizer == "sgd" else 1e-3,
-        momentum=0.0, shuffle=True, tol=0.0, n_iter_no_change=wl.epochs + 1, random_state=0,
+        hidden_layer_sizes=hidden,
+        solver="sgd" if wl.optimizer == "sgd" else "adam",
+        batch_size=wl.batch_size,
+        max_iter=wl.epochs,
+        learning_rate_init=0.01 if wl.optimizer == "sgd" else 1e-3,
+        momentum=0.0,
+        shuffle=True,
+        tol=0.0,
+        n_iter_no_change=wl.epochs + 1,
+        random_state=0,
         alpha=0.0,
     )
     with warnings.catch_warnings():
@@ -231,4 +252,3 @@ def available(name: str, wl: Workload) -> bool:
         except ImportError:
             return False
     return True
-

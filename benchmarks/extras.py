@@ -9,7 +9,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_IMPORT = "import time; t=time.perf_counter(); import {mod}; print(time.perf_counter()-t)"
+_IMPORT = (
+    "import time; t=time.perf_counter(); import {mod}; print(time.perf_counter()-t)"
+)
 
 _PREDICT = """
 import time, numpy as np, torch
@@ -36,9 +38,20 @@ print(best(lambda: m.predict(x, verbose=0)) / best(direct))
 def _python(code: str, env_extra: dict | None = None) -> float:
     import os
 
-    env = {**os.environ, "KERAS_BACKEND": "torch", "OMP_NUM_THREADS": "1", **(env_extra or {})}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, env=env, check=True)
+    env = {
+        **os.environ,
+        "KERAS_BACKEND": "torch",
+        "OMP_NUM_THREADS": "1",
+        **(env_extra or {}),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -46,7 +59,9 @@ def import_times(repeats: int) -> dict:
     res = {}
     for mod in ("torch", "lamina", "keras"):
         try:
-            res[mod] = statistics.median(_python(_IMPORT.format(mod=mod)) for _ in range(repeats))
+            res[mod] = statistics.median(
+                _python(_IMPORT.format(mod=mod)) for _ in range(repeats)
+            )
         except subprocess.CalledProcessError:
             res[mod] = None
     return res
@@ -58,8 +73,19 @@ def verbose_cost(repeats: int) -> float:
     for _ in range(repeats):
         times = []
         for verbose in (0, 1):
-            cmd = [sys.executable, "-m", "benchmarks.bench_one", "W2", "lamina", "1", "1.0", str(verbose)]
-            out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+            cmd = [
+                sys.executable,
+                "-m",
+                "benchmarks.bench_one",
+                "W2",
+                "lamina",
+                "1",
+                "1.0",
+                str(verbose),
+            ]
+            out = subprocess.run(
+                cmd, cwd=ROOT, capture_output=True, text=True, check=True
+            )
             import json
 
             times.append(json.loads(out.stdout.strip().splitlines()[-1])["seconds"])
@@ -71,8 +97,11 @@ def run_extras(repeats: int) -> dict:
     imports = import_times(repeats)
     extras = {f"import {k} (s)": round(v, 3) if v else None for k, v in imports.items()}
     if imports.get("lamina") and imports.get("torch"):
-        extras["import lamina minus import torch (s)"] = round(imports["lamina"] - imports["torch"], 3)
+        extras["import lamina minus import torch (s)"] = round(
+            imports["lamina"] - imports["torch"], 3
+        )
     extras["verbose=1 / verbose=0 on W2 (lamina)"] = round(verbose_cost(repeats), 3)
     extras["predict(32 rows) / direct model(x)"] = round(
-        statistics.median(_python(_PREDICT) for _ in range(repeats)), 2)
+        statistics.median(_python(_PREDICT) for _ in range(repeats)), 2
+    )
     return extras

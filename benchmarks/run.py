@@ -29,24 +29,38 @@ ANCHOR = "torch_tuned"
 
 
 def run_one(workload: str, contender: str, threads: int, scale: float) -> float | None:
-    cmd = [sys.executable, "-m", "benchmarks.bench_one", workload, contender,
-           str(threads), str(scale)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.bench_one",
+        workload,
+        contender,
+        str(threads),
+        str(scale),
+    ]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=3600)
     if proc.returncode != 0:
-        print(f"  {workload} {contender}: failed\n{proc.stderr[-2000:]}", file=sys.stderr)
+        print(
+            f"  {workload} {contender}: failed\n{proc.stderr[-2000:]}", file=sys.stderr
+        )
         return None
     return json.loads(proc.stdout.strip().splitlines()[-1])["seconds"]
 
 
-def measure(workloads: list[str], contenders: list[str], threads: list[int],
-            repeats: int, scale: float) -> list[dict]:
+def measure(
+    workloads: list[str],
+    contenders: list[str],
+    threads: list[int],
+    repeats: int,
+    scale: float,
+) -> list[dict]:
     rows = []
     for t in threads:
         for w in workloads:
             names = [c for c in contenders if available(c, WORKLOADS[w])]
             times: dict[str, list] = {c: [] for c in names}
             for r in range(repeats):
-                order = names[r % len(names):] + names[: r % len(names)]  # interleave
+                order = names[r % len(names) :] + names[: r % len(names)]  # interleave
                 for c in order:
                     times[c].append(run_one(w, c, t, scale))
                     print(f"  {w} threads={t} {c}: {times[c][-1]}", flush=True)
@@ -60,11 +74,16 @@ def _summarise(workload: str, threads: int, times: dict) -> list[dict]:
     for c, ts in times.items():
         ratios = [a / b for a, b in zip(ts, anchor) if a is not None and b]
         valid = [x for x in ts if x is not None]
-        out.append({
-            "workload": workload, "threads": threads, "contender": c,
-            "seconds": valid, "median_s": statistics.median(valid) if valid else None,
-            "ratio_to_tuned": statistics.median(ratios) if ratios else None,
-        })
+        out.append(
+            {
+                "workload": workload,
+                "threads": threads,
+                "contender": c,
+                "seconds": valid,
+                "median_s": statistics.median(valid) if valid else None,
+                "ratio_to_tuned": statistics.median(ratios) if ratios else None,
+            }
+        )
     return out
 
 
@@ -72,10 +91,14 @@ def _versions() -> dict:
     import numpy
     import torch
 
-    versions = {"python": platform.python_version(), "torch": torch.__version__,
-                "numpy": numpy.__version__, "machine": platform.machine(),
-                "processor": platform.processor() or "?",
-                "cpus": __import__("os").cpu_count()}
+    versions = {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "numpy": numpy.__version__,
+        "machine": platform.machine(),
+        "processor": platform.processor() or "?",
+        "cpus": __import__("os").cpu_count(),
+    }
     for mod in ("lamina", "keras", "sklearn"):
         try:
             versions[mod] = __import__(mod).__version__
@@ -85,28 +108,56 @@ def _versions() -> dict:
 
 
 def write_markdown(results: dict, path: Path) -> None:
-    lines = ["# Benchmark results", "",
-             f"Measured {results['date']} with `{results['command']}`.", "",
-             "Machine and versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items()),
-             "", "Fit time as a multiple of the hand-tuned PyTorch loop (median of paired "
-             "ratios over fresh processes; lower is better).", ""]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {results['date']} with `{results['command']}`.",
+        "",
+        "Machine and versions: "
+        + ", ".join(f"{k} {v}" for k, v in results["versions"].items()),
+        "",
+        "Fit time as a multiple of the hand-tuned PyTorch loop (median of paired "
+        "ratios over fresh processes; lower is better).",
+        "",
+    ]
     rows = results["fit"]
     contenders = [c for c in CONTENDERS if any(r["contender"] == c for r in rows)]
     for t in sorted({r["threads"] for r in rows}):
-        label = "one thread" if t == 1 else ("default threads" if t == 0 else f"{t} threads")
-        lines += [f"## {label}", "", "| workload | " + " | ".join(contenders) + " | tuned s |",
-                  "|---|" + "---|" * (len(contenders) + 1)]
+        label = (
+            "one thread"
+            if t == 1
+            else ("default threads" if t == 0 else f"{t} threads")
+        )
+        lines += [
+            f"## {label}",
+            "",
+            "| workload | " + " | ".join(contenders) + " | tuned s |",
+            "|---|" + "---|" * (len(contenders) + 1),
+        ]
         for w in WORKLOADS:
-            sel = {r["contender"]: r for r in rows if r["workload"] == w and r["threads"] == t}
+            sel = {
+                r["contender"]: r
+                for r in rows
+                if r["workload"] == w and r["threads"] == t
+            }
             if not sel:
                 continue
             cells = []
             for c in contenders:
                 r = sel.get(c)
-                cells.append("–" if r is None or r["ratio_to_tuned"] is None else f"{r['ratio_to_tuned']:.2f}x")
+                cells.append(
+                    "–"
+                    if r is None or r["ratio_to_tuned"] is None
+                    else f"{r['ratio_to_tuned']:.2f}x"
+                )
             tuned = sel.get(ANCHOR, {}).get("median_s")
-            lines.append(f"| {w} {WORKLOADS[w].title} | " + " | ".join(cells)
-                         + f" | {tuned:.2f} |" if tuned else " | – |")
+            lines.append(
+                f"| {w} {WORKLOADS[w].title} | "
+                + " | ".join(cells)
+                + f" | {tuned:.2f} |"
+                if tuned
+                else " | – |"
+            )
         lines.append("")
     if results.get("extras"):
         lines += ["## Other measurements", ""]
@@ -124,13 +175,24 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--no-extras", action="store_true")
-    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "results.json"))
+    parser.add_argument(
+        "--out", default=str(ROOT / "benchmarks" / "results" / "results.json")
+    )
     args = parser.parse_args()
-    fit = measure(args.workloads.split(","), args.contenders.split(","),
-                  [int(t) for t in args.threads.split(",")], args.repeats, args.scale)
-    results = {"date": time.strftime("%Y-%m-%d"), "versions": _versions(),
-               "command": "python -m benchmarks.run " + " ".join(sys.argv[1:]),
-               "fit": fit, "extras": {} if args.no_extras else run_extras(args.repeats)}
+    fit = measure(
+        args.workloads.split(","),
+        args.contenders.split(","),
+        [int(t) for t in args.threads.split(",")],
+        args.repeats,
+        args.scale,
+    )
+    results = {
+        "date": time.strftime("%Y-%m-%d"),
+        "versions": _versions(),
+        "command": "python -m benchmarks.run " + " ".join(sys.argv[1:]),
+        "fit": fit,
+        "extras": {} if args.no_extras else run_extras(args.repeats),
+    }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")

@@ -38,14 +38,16 @@ def load_data(seed: int = 0) -> tuple:
 
 
 def build_model(n_features: int) -> keras.Sequential:
-    model = keras.Sequential([
-        layers.Dense(512, activation="relu", input_shape=[n_features]),
-        layers.Dropout(0.3),
-        layers.Dense(512, activation="relu"),
-        layers.Dropout(0.3),
-        layers.Dense(512, activation="relu"),
-        layers.Dense(1),
-    ])
+    model = keras.Sequential(
+        [
+            layers.Dense(512, activation="relu", input_shape=[n_features]),
+            layers.Dropout(0.3),
+            layers.Dense(512, activation="relu"),
+            layers.Dropout(0.3),
+            layers.Dense(512, activation="relu"),
+            layers.Dense(1),
+        ]
+    )
     model.compile(optimizer="adam", loss="mae", metrics=["mse"])
     return model
 
@@ -61,18 +63,25 @@ def main() -> None:
     x_train, x_valid, y_train, y_valid, y_scale = load_data()
     model = build_model(x_train.shape[1])
     model.summary()
-    early = callbacks.EarlyStopping(patience=10, min_delta=0.001,
-                                    restore_best_weights=True)
+    early = callbacks.EarlyStopping(
+        patience=10, min_delta=0.001, restore_best_weights=True
+    )
     history = model.fit(
-        x_train, y_train,
+        x_train,
+        y_train,
         validation_data=(x_valid, y_valid),
-        batch_size=64, epochs=args.epochs, callbacks=[early], verbose=2,
+        batch_size=64,
+        epochs=args.epochs,
+        callbacks=[early],
+        verbose=2,
     )
     loss, mse = model.evaluate(x_valid, y_valid, verbose=0)
     baseline = float(np.mean(np.abs(y_valid - y_train.mean())))
     print(f"epochs run: {len(history.epoch)}")
-    print(f"validation MAE: {loss * y_scale:.1f} (predicting the mean: "
-          f"{baseline * y_scale:.1f}); validation MSE: {mse * y_scale**2:.0f}")
+    print(
+        f"validation MAE: {loss * y_scale:.1f} (predicting the mean: "
+        f"{baseline * y_scale:.1f}); validation MSE: {mse * y_scale**2:.0f}"
+    )
 
     import matplotlib
 

@@ -24,7 +24,9 @@ def test_readme_python_blocks_run(capsys):
 def test_readme_commands_match_ci_script():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
-    test_cmd = re.search(r"pip install -e \"\.\[test\]\" && (python -m pytest[^\n`]*)", readme)
+    test_cmd = re.search(
+        r"pip install -e \"\.\[test\]\" && (python -m pytest[^\n`]*)", readme
+    )
     assert test_cmd is not None
     assert test_cmd.group(1) in ci
 
@@ -32,11 +34,24 @@ def test_readme_commands_match_ci_script():
 def test_quickstart_example_runs(tmp_path):
     out = tmp_path / "curve.png"
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "quickstart.py"), "--epochs", "2",
-         "--out", str(out)],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
-        env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
-             "MPLBACKEND": "Agg"},
+        [
+            sys.executable,
+            str(ROOT / "examples" / "quickstart.py"),
+            "--epochs",
+            "2",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env={
+            "OMP_NUM_THREADS": "1",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "MPLBACKEND": "Agg",
+        },
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Epoch 2/2" in proc.stdout

@@ -28,8 +28,9 @@ def test_mixed_bfloat16_keeps_float32_weights(policy):
 
 def test_mixed_float16_fit_wraps_optimizer_and_trains(policy):
     policy("mixed_float16")
-    model = lamina.Sequential([layers.Dense(8, activation="relu", input_shape=(3,)),
-                               layers.Dense(1)])
+    model = lamina.Sequential(
+        [layers.Dense(8, activation="relu", input_shape=(3,)), layers.Dense(1)]
+    )
     model.compile(optimizer="sgd", loss="mse")
     assert isinstance(model.optimizer, lamina.mixed_precision.LossScaleOptimizer)
     x = np.random.default_rng(0).normal(size=(64, 3)).astype("float32")
@@ -41,8 +42,9 @@ def test_mixed_float16_fit_wraps_optimizer_and_trains(policy):
 
 
 def test_loss_scale_skips_overflowing_step():
-    opt = lamina.mixed_precision.LossScaleOptimizer(lamina.optimizers.SGD(0.1),
-                                                    initial_scale=8.0)
+    opt = lamina.mixed_precision.LossScaleOptimizer(
+        lamina.optimizers.SGD(0.1), initial_scale=8.0
+    )
     w = torch.nn.Parameter(torch.ones(2))
     opt.apply([torch.tensor([float("inf"), 1.0])], [w])
     assert opt.scale == 4.0 and torch.equal(w.detach(), torch.ones(2))

@@ -26,6 +26,7 @@ def backend() -> str:
     """The engine's name: lamina always runs on PyTorch."""
     return "torch"
 
+
 __all__ = [
     "SeedGenerator",
     "backend",

@@ -8,7 +8,12 @@ from typing import Any
 from lamina.callbacks.callback import Callback
 
 _BATCH_HOOKS = {
-    "train": ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end"),
+    "train": (
+        "on_train_batch_begin",
+        "on_train_batch_end",
+        "on_batch_begin",
+        "on_batch_end",
+    ),
     "test": ("on_test_batch_begin", "on_test_batch_end"),
     "predict": ("on_predict_batch_begin", "on_predict_batch_end"),
 }
@@ -48,9 +53,10 @@ class CallbackList:
                 )
         self.history: History | None = None
         if add_history:
-            self.history = next(
-                (c for c in self.callbacks if isinstance(c, History)), None
-            ) or History()
+            self.history = (
+                next((c for c in self.callbacks if isinstance(c, History)), None)
+                or History()
+            )
             if self.history not in self.callbacks:
                 self.callbacks.append(self.history)
         self.progbar = next(

@@ -21,8 +21,10 @@ def positive_int(name: str, value: Any) -> int:
 
 def rate_in_unit_interval(name: str, value: Any) -> float:
     """Returns `value` as a float in [0, 1), or raises."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-        0 <= value < 1
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not (0 <= value < 1)
     ):
         raise ValueError(
             f"Invalid value received for argument `{name}`. Expected a float value "

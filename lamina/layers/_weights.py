@@ -54,7 +54,9 @@ class WeightsMixin:
         value = value.to(self._weight_device())
         key = self._free_key(name or "variable")
         if trainable:
-            tensor: torch.Tensor = torch.nn.Parameter(value, requires_grad=self.trainable)
+            tensor: torch.Tensor = torch.nn.Parameter(
+                value, requires_grad=self.trainable
+            )
             self.register_parameter(key, tensor)
         else:
             tensor = value
@@ -72,7 +74,12 @@ class WeightsMixin:
         if self.__dict__.get(name, 0) is None:  # `self.bias = None` placeholder
             del self.__dict__[name]
         key, i = name, 0
-        while key in self._parameters or key in self._buffers or key in self.__dict__ or key in self._modules:
+        while (
+            key in self._parameters
+            or key in self._buffers
+            or key in self.__dict__
+            or key in self._modules
+        ):
             i += 1
             key = f"{name}_{i}"
         return key
@@ -155,7 +162,11 @@ class WeightsMixin:
                 )
         with torch.no_grad():
             for p, w in zip(params, weights):
-                src = w if isinstance(w, torch.Tensor) else torch.from_numpy(np.asarray(w))
+                src = (
+                    w
+                    if isinstance(w, torch.Tensor)
+                    else torch.from_numpy(np.asarray(w))
+                )
                 p.copy_(src.to(dtype=p.dtype, device=p.device))
 
     def count_params(self) -> int:

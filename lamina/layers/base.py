@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import torch
 
-from lamina import backend
 from lamina.layers import _symbolic
 from lamina.layers._dtype_policy import DTypePolicy, get_policy
 from lamina.layers._naming import to_snake_case, unique_name
@@ -219,20 +218,8 @@ class Layer(WeightsMixin, torch.nn.Module):
         if self.autocast:
             inputs = self._autocast(inputs)
         outer = _CONTEXT.training is None
-        training = kwargs.get("training")
-        if training is None:
-            training = self.training if outer else _CONTEXT.training
-        if self._call_has_training:
-            kwargs["training"] = training
-        elif "training" in kwargs:
-            kwargs.pop("training")
-        mask = None
-        if self._call_has_mask or self.supports_masking:
-            mask = kwargs.get("mask")
-            if mask is None:
-                mask = _mask_of(inputs)
-            if self._call_has_mask and mask is not None:
-                kwargs["mask"] = mask
+        training = self._resolve_training(kwargs, outer)
+        mask = self._resolve_mask(inputs, kwargs)
         if outer:
             _CONTEXT.training = bool(training)
         try:
@@ -245,6 +232,28 @@ class Layer(WeightsMixin, torch.nn.Module):
             if outer:
                 _CONTEXT.training = None
         return self._finish_outputs(inputs, outputs, mask)
+
+    def _resolve_training(self, kwargs: dict, outer: bool) -> Any:
+        """Explicit `training`, else the outer call's, else the module's mode."""
+        training = kwargs.get("training")
+        if training is None:
+            training = self.training if outer else _CONTEXT.training
+        if self._call_has_training:
+            kwargs["training"] = training
+        else:
+            kwargs.pop("training", None)
+        return training
+
+    def _resolve_mask(self, inputs: Any, kwargs: dict) -> Any:
+        """The input mask: explicit `mask`, else the one the inputs carry."""
+        if not (self._call_has_mask or self.supports_masking):
+            return None
+        mask = kwargs.get("mask")
+        if mask is None:
+            mask = _mask_of(inputs)
+        if self._call_has_mask and mask is not None:
+            kwargs["mask"] = mask
+        return mask
 
     def _finish_outputs(self, inputs: Any, outputs: Any, mask: Any) -> Any:
         if self.activity_regularizer is not None:
@@ -286,8 +295,12 @@ class Layer(WeightsMixin, torch.nn.Module):
                 )
             return torch.as_tensor(arr, device=device)
 
-        if isinstance(inputs, (list, tuple)) and inputs and all(
-            isinstance(x, (torch.Tensor, np.ndarray)) or x is None for x in inputs
+        if (
+            isinstance(inputs, (list, tuple))
+            and inputs
+            and all(
+                isinstance(x, (torch.Tensor, np.ndarray)) or x is None for x in inputs
+            )
         ):  # a list of inputs (merging layers), not nested lists of numbers
             return type(inputs)(convert(x) for x in inputs)
         if isinstance(inputs, dict):
@@ -305,7 +318,9 @@ class Layer(WeightsMixin, torch.nn.Module):
         return inputs
 
     def _check_input_spec(self, inputs: Any) -> None:
-        specs = self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
+        specs = (
+            self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
+        )
         tensors = inputs if isinstance(inputs, (list, tuple)) else [inputs]
         for spec, x in zip(specs, tensors):
             if spec is not None and isinstance(x, torch.Tensor):

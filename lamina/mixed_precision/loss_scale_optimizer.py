@@ -19,8 +19,13 @@ class LossScaleOptimizer:
         dynamic_growth_steps: good steps before the scale doubles.
     """
 
-    def __init__(self, inner_optimizer: Any, initial_scale: float = 2.0**15,
-                 dynamic_growth_steps: int = 2000, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        inner_optimizer: Any,
+        initial_scale: float = 2.0**15,
+        dynamic_growth_steps: int = 2000,
+        **kwargs: Any,
+    ) -> None:
         self.inner_optimizer = inner_optimizer
         self.initial_scale = float(initial_scale)
         self.dynamic_growth_steps = int(dynamic_growth_steps)

@@ -46,8 +46,14 @@ class Functional(Model):
         name: the model's name.
     """
 
-    def __init__(self, inputs: Any, outputs: Any, name: str | None = None,
-                 trainable: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        inputs: Any,
+        outputs: Any,
+        name: str | None = None,
+        trainable: bool = True,
+        **kwargs: Any,
+    ) -> None:
         Layer.__init__(self, name=name, trainable=trainable, **kwargs)
         self._init_trainer()
         self._inputs_struct = inputs
@@ -151,7 +157,9 @@ class Functional(Model):
         return functional_config(self)
 
     @classmethod
-    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Functional:
+    def from_config(
+        cls, config: dict, custom_objects: dict | None = None
+    ) -> Functional:
         from lamina.saving.functional_config import functional_from_config
 
         return functional_from_config(config, custom_objects)

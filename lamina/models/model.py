@@ -25,7 +25,9 @@ class Model(Trainer, Layer):
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Model:
-        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
+        if cls is Model and (
+            len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs
+        ):
             from lamina.models.functional import Functional
 
             return super().__new__(Functional)
@@ -77,8 +79,12 @@ class Model(Trainer, Layer):
         """Prints a table of the layers, their output shapes and parameter counts."""
         from lamina.utils.summary import print_summary
 
-        print_summary(self, line_length=line_length, print_fn=print_fn,
-                      show_trainable=show_trainable)
+        print_summary(
+            self,
+            line_length=line_length,
+            print_fn=print_fn,
+            show_trainable=show_trainable,
+        )
 
     def get_config(self) -> dict:
         return {"name": self.name, "trainable": self.trainable}

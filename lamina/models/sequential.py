@@ -31,8 +31,13 @@ class Sequential(Model):
     (None, 1)
     """
 
-    def __init__(self, layers: list | None = None, trainable: bool = True,
-                 name: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        layers: list | None = None,
+        trainable: bool = True,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(trainable=trainable, name=name, **kwargs)
         self._input_layer: InputLayer | None = None
         self._output_shapes: dict[str, Any] = {}
@@ -153,7 +158,9 @@ class Sequential(Model):
         }
 
     @classmethod
-    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Sequential:
+    def from_config(
+        cls, config: dict, custom_objects: dict | None = None
+    ) -> Sequential:
         from lamina.saving.serialization import deserialize_layer
 
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
@@ -189,8 +196,12 @@ def _fast_plan(layers: list) -> list | bool:
     if not layers or not all(_plain_layer(layer) for layer in layers):
         return False
     return [
-        (layer, layer.call, layer._call_has_training,
-         layer._dtype_policy.torch_compute_dtype)
+        (
+            layer,
+            layer.call,
+            layer._call_has_training,
+            layer._dtype_policy.torch_compute_dtype,
+        )
         for layer in layers
         if not isinstance(layer, InputLayer)
     ]

@@ -163,6 +163,10 @@ from lamina.ops._nn import (
     tanh_shrink,
     threshold,
 )
+from lamina.ops._pooling import (
+    average_pool,
+    max_pool,
+)
 from lamina.ops._reductions import (
     all,
     amax,
@@ -226,6 +230,7 @@ __all__ = [
     "argmax",
     "argmin",
     "argsort",
+    "average_pool",
     "binary_crossentropy",
     "broadcast_to",
     "cast",
@@ -298,6 +303,7 @@ __all__ = [
     "logsumexp",
     "matmul",
     "max",
+    "max_pool",
     "maximum",
     "mean",
     "meshgrid",

@@ -16,8 +16,14 @@ _UNSAFE = (
 
 def serialize_function(fn: Any) -> Any:
     """A named function by name; a lambda as marshalled bytecode."""
-    if getattr(fn, "__name__", "<lambda>") != "<lambda>" and getattr(fn, "__module__", None):
-        return {"class_name": "function", "config": fn.__name__, "module": fn.__module__}
+    if getattr(fn, "__name__", "<lambda>") != "<lambda>" and getattr(
+        fn, "__module__", None
+    ):
+        return {
+            "class_name": "function",
+            "config": fn.__name__,
+            "module": fn.__module__,
+        }
     code = base64.b64encode(marshal.dumps(fn.__code__)).decode("ascii")
     return {
         "class_name": "__lambda__",
@@ -25,7 +31,9 @@ def serialize_function(fn: Any) -> Any:
     }
 
 
-def deserialize_function(data: Any, custom_objects: dict | None, safe_mode: bool | None) -> Any:
+def deserialize_function(
+    data: Any, custom_objects: dict | None, safe_mode: bool | None
+) -> Any:
     if callable(data):
         return data
     if isinstance(data, dict) and data.get("class_name") == "function":
@@ -40,4 +48,6 @@ def deserialize_function(data: Any, custom_objects: dict | None, safe_mode: bool
     raw = base64.b64decode(data["config"]["code"])
     code = marshal.loads(raw)
     defaults = data["config"].get("defaults")
-    return types.FunctionType(code, globals(), argdefs=tuple(defaults) if defaults else None)
+    return types.FunctionType(
+        code, globals(), argdefs=tuple(defaults) if defaults else None
+    )

@@ -7,7 +7,9 @@ from typing import Any
 _CUSTOM_OBJECTS: dict[str, Any] = {}
 
 
-def register_keras_serializable(package: str = "Custom", name: str | None = None) -> Any:
+def register_keras_serializable(
+    package: str = "Custom", name: str | None = None
+) -> Any:
     """Decorator that registers a class or function for deserialization."""
 
     def decorator(obj: Any) -> Any:
@@ -62,6 +64,9 @@ def deserialize_layer(config: dict, custom_objects: dict | None = None) -> Any:
             "pass it in `custom_objects`."
         )
     inner = dict(config["config"])
-    if custom_objects is not None and "custom_objects" in cls.from_config.__code__.co_varnames:
+    if (
+        custom_objects is not None
+        and "custom_objects" in cls.from_config.__code__.co_varnames
+    ):
         return cls.from_config(inner, custom_objects=custom_objects)
     return cls.from_config(inner)

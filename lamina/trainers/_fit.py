@@ -19,14 +19,20 @@ def _verbose(verbose: Any) -> int:
 def _batch_size(batch_size: Any, name: str = "batch_size") -> int:
     if batch_size is None:
         return 32
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or batch_size <= 0
+    ):
         raise ValueError(
             f"`{name}` must be a positive integer. Received: {name}={batch_size!r}"
         )
     return int(batch_size)
 
 
-def _prepare_arrays(model: Any, x: Any, y: Any, sw: Any, class_weight: Any = None) -> tuple:
+def _prepare_arrays(
+    model: Any, x: Any, y: Any, sw: Any, class_weight: Any = None
+) -> tuple:
     if x is None:
         raise ValueError("`x` must be given: the input data.")
     device = model._device()
@@ -60,12 +66,19 @@ def run_fit(model: Any, args: dict) -> Any:
     indexer = da.BatchIndexer(n, batch_size, bool(args["shuffle"]), model._device())
     steps = args["steps_per_epoch"] or indexer.steps
     callbacks = CallbackList(
-        args["callbacks"], model=model, add_history=True, add_progbar=verbose > 0,
-        verbose=verbose, epochs=epochs, steps=steps,
+        args["callbacks"],
+        model=model,
+        add_history=True,
+        add_progbar=verbose > 0,
+        verbose=verbose,
+        epochs=epochs,
+        steps=steps,
     )
     model.stop_training = False
     callbacks.on_train_begin()
-    val_bs = _batch_size(args["validation_batch_size"] or batch_size, "validation_batch_size")
+    val_bs = _batch_size(
+        args["validation_batch_size"] or batch_size, "validation_batch_size"
+    )
     for epoch in range(int(args["initial_epoch"]), epochs):
         runner.reset()
         callbacks.on_epoch_begin(epoch)
@@ -74,7 +87,9 @@ def run_fit(model: Any, args: dict) -> Any:
         model.eval()
         logs = runner.logs()
         if val is not None and (epoch + 1) % args["validation_freq"] == 0:
-            val_logs = _evaluate_arrays(model, runner, *val, val_bs, args["validation_steps"])
+            val_logs = _evaluate_arrays(
+                model, runner, *val, val_bs, args["validation_steps"]
+            )
             logs.update({f"val_{k}": v for k, v in val_logs.items()})
         callbacks.on_epoch_end(epoch, logs)
         if model.stop_training:
@@ -91,10 +106,21 @@ def _epoch_batches(indexer: da.BatchIndexer, steps: int) -> list:
     return list(itertools.islice(itertools.chain(batches, more), steps))
 
 
-def _train_epoch(runner: Any, callbacks: CallbackList, indexer: da.BatchIndexer,
-                 steps: int, x: Any, y: Any, sw: Any) -> None:
+def _train_epoch(
+    runner: Any,
+    callbacks: CallbackList,
+    indexer: da.BatchIndexer,
+    steps: int,
+    x: Any,
+    y: Any,
+    sw: Any,
+) -> None:
     model = runner.model
-    progbar = callbacks.progbar if callbacks.progbar is not None and callbacks.progbar.live else None
+    progbar = (
+        callbacks.progbar
+        if callbacks.progbar is not None and callbacks.progbar.live
+        else None
+    )
     batch_hooks = callbacks.wants_batch_logs("train")
     take = da.take
     for step, idx in enumerate(_epoch_batches(indexer, steps)):
@@ -109,9 +135,16 @@ def _train_epoch(runner: Any, callbacks: CallbackList, indexer: da.BatchIndexer,
             break
 
 
-def _evaluate_arrays(model: Any, runner: Any, x: Any, y: Any, sw: Any,
-                     batch_size: int, steps: int | None,
-                     callbacks: CallbackList | None = None) -> dict:
+def _evaluate_arrays(
+    model: Any,
+    runner: Any,
+    x: Any,
+    y: Any,
+    sw: Any,
+    batch_size: int,
+    steps: int | None,
+    callbacks: CallbackList | None = None,
+) -> dict:
     n = da.num_samples(x, y, sw)
     indexer = da.BatchIndexer(n, batch_size, False, model._device())
     runner.reset()
@@ -126,14 +159,29 @@ def _evaluate_arrays(model: Any, runner: Any, x: Any, y: Any, sw: Any,
     return runner.logs()
 
 
-def run_evaluate(model: Any, x: Any, y: Any, sw: Any, batch_size: Any, steps: Any,
-                 verbose: Any, callbacks: Any) -> dict:
+def run_evaluate(
+    model: Any,
+    x: Any,
+    y: Any,
+    sw: Any,
+    batch_size: Any,
+    steps: Any,
+    verbose: Any,
+    callbacks: Any,
+) -> dict:
     bs = _batch_size(batch_size)
     x, y, sw, n = _prepare_arrays(model, x, y, sw)
     runner = model._get_runner(x, y)
     n_steps = steps or -(-n // bs)
-    cbs = CallbackList(callbacks, model=model, add_progbar=_verbose(verbose) > 0,
-                       verbose=_verbose(verbose), epochs=1, steps=n_steps, mode="evaluate")
+    cbs = CallbackList(
+        callbacks,
+        model=model,
+        add_progbar=_verbose(verbose) > 0,
+        verbose=_verbose(verbose),
+        epochs=1,
+        steps=n_steps,
+        mode="evaluate",
+    )
     cbs.on_test_begin()
     model.eval()
     logs = _evaluate_arrays(model, runner, x, y, sw, bs, steps, cbs)
@@ -141,8 +189,9 @@ def run_evaluate(model: Any, x: Any, y: Any, sw: Any, batch_size: Any, steps: An
     return logs
 
 
-def run_predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any,
-                callbacks: Any) -> Any:
+def run_predict(
+    model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callbacks: Any
+) -> Any:
     from lamina.trainers.trainer import _to_numpy
 
     bs = _batch_size(batch_size)
@@ -151,8 +200,15 @@ def run_predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any,
     n = da.num_samples(xs)
     indexer = da.BatchIndexer(n, bs, False, device)
     batches = indexer.epoch()[: steps or indexer.steps]
-    cbs = CallbackList(callbacks, model=model, add_progbar=_verbose(verbose) > 0,
-                       verbose=_verbose(verbose), epochs=1, steps=len(batches), mode="predict")
+    cbs = CallbackList(
+        callbacks,
+        model=model,
+        add_progbar=_verbose(verbose) > 0,
+        verbose=_verbose(verbose),
+        epochs=1,
+        steps=len(batches),
+        mode="predict",
+    )
     cbs.on_predict_begin()
     model.eval()
     outputs = []

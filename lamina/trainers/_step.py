@@ -78,7 +78,9 @@ class StepRunner:
         model.optimizer.build(self.params)
         layers = [m for m in model.modules() if isinstance(m, Layer)]
         self.loss_layers = [
-            m for m in layers if m.activity_regularizer is not None or not _is_builtin(m)
+            m
+            for m in layers
+            if m.activity_regularizer is not None or not _is_builtin(m)
         ]
         self.reg_layers = [m for m in layers if m._regularizers]
         self.constraints = model._constraint_pairs()
@@ -92,7 +94,7 @@ class StepRunner:
 
     # -- steps --------------------------------------------------------------------
     def _extra_losses(self) -> list[torch.Tensor]:
-        extra = [l for m in self.loss_layers for l in m._call_losses]
+        extra = [t for m in self.loss_layers for t in m._call_losses]
         for m in self.reg_layers:
             extra.extend(reg(getattr(m, key)) for key, reg in m._regularizers)
         return extra
@@ -115,7 +117,9 @@ class StepRunner:
         params = self.params
         optimizer = self.model.optimizer
         if params:  # a model may have no trainable weights at all
-            scaled = optimizer.scale_loss(loss) if hasattr(optimizer, "scale_loss") else loss
+            scaled = (
+                optimizer.scale_loss(loss) if hasattr(optimizer, "scale_loss") else loss
+            )
             grads = torch.autograd.grad(scaled, params, allow_unused=True)
             optimizer.apply(list(grads), params)
         if self.constraints:
@@ -160,7 +164,14 @@ class StepRunner:
         values = {"loss": self.loss_tracker.result()}
         if self.model.compiled_metrics.built:
             values.update(self.model.compiled_metrics.results())
-        stacked = torch.stack([torch.as_tensor(v, dtype=torch.float32).reshape(()).to("cpu") if not isinstance(v, torch.Tensor) else v.detach().float().reshape(()).cpu() for v in values.values()])
+        stacked = torch.stack(
+            [
+                torch.as_tensor(v, dtype=torch.float32).reshape(()).to("cpu")
+                if not isinstance(v, torch.Tensor)
+                else v.detach().float().reshape(()).cpu()
+                for v in values.values()
+            ]
+        )
         return dict(zip(values.keys(), stacked.tolist()))
 
 

@@ -66,7 +66,9 @@ class CompiledLoss:
 
     def __call__(self, y_true: list, y_pred: list, sample_weight: list) -> torch.Tensor:
         total = None
-        for loss, w, yt, yp, sw in zip(self.losses, self.weights, y_true, y_pred, sample_weight):
+        for loss, w, yt, yp, sw in zip(
+            self.losses, self.weights, y_true, y_pred, sample_weight
+        ):
             if loss is None or yt is None:
                 continue
             value = loss(yt, yp, sample_weight=sw)
@@ -74,7 +76,9 @@ class CompiledLoss:
                 value = value * w
             total = value if total is None else total + value
         if total is None:
-            raise ValueError("No loss to compute: give `loss` to compile() and `y` to fit().")
+            raise ValueError(
+                "No loss to compute: give `loss` to compile() and `y` to fit()."
+            )
         return total
 
 
@@ -142,8 +146,10 @@ def _per_output_metrics(spec: Any, names: list[str]) -> list[list]:
     if isinstance(spec, dict):
         return [_as_list(spec.get(n)) for n in names]
     spec_list = list(spec) if isinstance(spec, (list, tuple)) else [spec]
-    if len(names) > 1 and spec_list and all(
-        isinstance(s, (list, tuple)) or s is None for s in spec_list
+    if (
+        len(names) > 1
+        and spec_list
+        and all(isinstance(s, (list, tuple)) or s is None for s in spec_list)
     ):
         return [_as_list(s) for s in spec_list]
     return [spec_list for _ in names]
@@ -162,7 +168,13 @@ def as_list_of_outputs(structure: Any, names: list[str]) -> list:
     if isinstance(structure, dict):
         return [structure.get(n) for n in names]
     if isinstance(structure, (list, tuple)):
-        return list(structure) if len(names) > 1 else [structure[0]] if len(structure) == 1 else [structure]
+        return (
+            list(structure)
+            if len(names) > 1
+            else [structure[0]]
+            if len(structure) == 1
+            else [structure]
+        )
     return [structure]
 
 

@@ -37,8 +37,10 @@ def to_tensor(x: Any, device: torch.device, name: str = "x") -> torch.Tensor:
         if not arr.flags.writeable:  # pandas may hand out read-only views
             arr = arr.copy()
         t = torch.from_numpy(arr)
-    if t.is_floating_point() and t.dtype != torch.float32 and t.dtype in (
-        torch.float64,
+    if (
+        t.is_floating_point()
+        and t.dtype != torch.float32
+        and t.dtype in (torch.float64,)
     ):
         t = t.to(backend.to_torch_dtype(backend.floatx()))
     if t.dtype == torch.bool:
@@ -50,8 +52,10 @@ def to_structure(data: Any, device: torch.device, name: str) -> Any:
     """Tensors on `device` in the same lists/tuples/dicts as `data`."""
     if data is None:
         return None
-    if isinstance(data, (list, tuple)) and data and all(
-        isinstance(v, (int, float, np.number, list, tuple)) for v in data
+    if (
+        isinstance(data, (list, tuple))
+        and data
+        and all(isinstance(v, (int, float, np.number, list, tuple)) for v in data)
     ):  # nested Python numbers: one array (a list of arrays is several inputs)
         return to_tensor(np.asarray(data), device, name)
     if isinstance(data, (list, tuple)) and len(data) == 0:
@@ -126,7 +130,9 @@ def unpack_validation_data(data: Any) -> tuple[Any, Any, Any]:
     )
 
 
-def class_weights_to_sample_weights(y: torch.Tensor, class_weight: dict) -> torch.Tensor:
+def class_weights_to_sample_weights(
+    y: torch.Tensor, class_weight: dict
+) -> torch.Tensor:
     """Per-row weights from `class_weight[label]` (labels: ints or one-hot rows)."""
     labels = y
     if labels.ndim > 1 and labels.shape[-1] > 1:

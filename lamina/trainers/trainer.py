@@ -176,7 +176,9 @@ class Trainer:
         from lamina.trainers._fit import run_evaluate
 
         self._assert_compiled()
-        logs = run_evaluate(self, x, y, sample_weight, batch_size, steps, verbose, callbacks)
+        logs = run_evaluate(
+            self, x, y, sample_weight, batch_size, steps, verbose, callbacks
+        )
         if return_dict:
             return logs
         values = list(logs.values())
@@ -219,7 +221,11 @@ class Trainer:
         return _format_logs(runner.logs(), return_dict)
 
     def test_on_batch(
-        self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        return_dict: bool = False,
     ) -> Any:
         """Returns the loss and metrics of one batch, without training."""
         self._assert_compiled()

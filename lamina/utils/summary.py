@@ -20,7 +20,11 @@ def _row(cells: tuple[str, ...], edge: str, sep: str, widths: tuple[int, ...]) -
     parts = []
     for i, (cell, w) in enumerate(zip(cells, widths)):
         text = cell[: w - 2]
-        parts.append(" " + (text.rjust(w - 2) if i == len(widths) - 1 else text.ljust(w - 2)) + " ")
+        parts.append(
+            " "
+            + (text.rjust(w - 2) if i == len(widths) - 1 else text.ljust(w - 2))
+            + " "
+        )
     return edge + sep.join(parts) + edge
 
 
@@ -45,7 +49,13 @@ def _layer_rows(model: Any) -> list[tuple[str, str, str]]:
             shape = _node_shape(nodes[-1].outputs) if nodes else "?"
         built = getattr(layer, "built", True)
         count = _count(layer) if built else "0 (unbuilt)"
-        rows.append((f"{name} ({type(layer).__name__})", _fmt_shape(shape), f"{count:,}" if isinstance(count, int) else count))
+        rows.append(
+            (
+                f"{name} ({type(layer).__name__})",
+                _fmt_shape(shape),
+                f"{count:,}" if isinstance(count, int) else count,
+            )
+        )
     return rows
 
 
@@ -70,8 +80,12 @@ def _fmt_shape(shape: Any) -> str:
     return str(shape)
 
 
-def print_summary(model: Any, line_length: int | None = None, print_fn: Any = None,
-                  show_trainable: bool = False) -> None:
+def print_summary(
+    model: Any,
+    line_length: int | None = None,
+    print_fn: Any = None,
+    show_trainable: bool = False,
+) -> None:
     """Prints the summary table of `model` with `print_fn` (default `print`)."""
     widths = _WIDTHS
     if line_length is not None and line_length > sum(_WIDTHS) + 4:
@@ -91,7 +105,11 @@ def print_summary(model: Any, line_length: int | None = None, print_fn: Any = No
     trainable = sum(w.numel() for w in model.trainable_weights) if model.built else 0
     total = sum(w.numel() for w in weights)
     total_bytes = sum(w.numel() * w.element_size() for w in weights)
-    train_bytes = sum(w.numel() * w.element_size() for w in model.trainable_weights) if model.built else 0
+    train_bytes = (
+        sum(w.numel() * w.element_size() for w in model.trainable_weights)
+        if model.built
+        else 0
+    )
     lines.append(f" Total params: {total:,} ({readable_size(total_bytes)})")
     lines.append(f" Trainable params: {trainable:,} ({readable_size(train_bytes)})")
     lines.append(

@@ -44,8 +44,13 @@ SEQUENCES = [
 @pytest.mark.parametrize("values", SEQUENCES)
 @pytest.mark.parametrize(
     "kwargs",
-    [{"patience": 0}, {"patience": 2}, {"patience": 1, "min_delta": 0.005},
-     {"patience": 2, "baseline": 0.45}, {"patience": 1, "start_from_epoch": 3}],
+    [
+        {"patience": 0},
+        {"patience": 2},
+        {"patience": 1, "min_delta": 0.005},
+        {"patience": 2, "baseline": 0.45},
+        {"patience": 1, "start_from_epoch": 3},
+    ],
 )
 def test_early_stopping_stops_where_keras_does(keras, values, kwargs):
     ours, _ = _drive(callbacks.EarlyStopping(**kwargs), values)
@@ -77,8 +82,14 @@ def test_early_stopping_in_fit_stops_training():
     y = np.zeros((32, 1), "float32")
     model = lamina.Sequential([layers.Dense(1, input_shape=(2,))])
     model.compile(optimizer=lamina.optimizers.SGD(0.0), loss="mse")
-    h = model.fit(x, y, epochs=10, verbose=0, validation_data=(x, y),
-                  callbacks=[callbacks.EarlyStopping(patience=2)])
+    h = model.fit(
+        x,
+        y,
+        epochs=10,
+        verbose=0,
+        validation_data=(x, y),
+        callbacks=[callbacks.EarlyStopping(patience=2)],
+    )
     assert h.epoch == [0, 1, 2]
 
 
@@ -88,9 +99,17 @@ def test_terminate_on_nan():
     model = lamina.Sequential([layers.Dense(1, input_shape=(2,))])
     model.compile(optimizer="sgd", loss="mse")
     seen = []
-    cb = callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(logs["loss"]))
-    h = model.fit(x, y, epochs=3, batch_size=4, verbose=0,
-                  callbacks=[callbacks.TerminateOnNaN(), cb])
+    cb = callbacks.LambdaCallback(
+        on_train_batch_end=lambda b, logs: seen.append(logs["loss"])
+    )
+    h = model.fit(
+        x,
+        y,
+        epochs=3,
+        batch_size=4,
+        verbose=0,
+        callbacks=[callbacks.TerminateOnNaN(), cb],
+    )
     assert len(seen) == 1 and not math.isfinite(seen[0])
     assert len(h.epoch) == 1
 
@@ -119,9 +138,12 @@ def test_hook_order_and_logs():
     model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
     model.fit(x, x[:, :1], epochs=1, batch_size=4, verbose=0, callbacks=[Recorder()])
     assert events == [
-        "train_begin", "epoch_begin 0",
-        "batch_end 0 ['loss', 'mae']", "batch_end 1 ['loss', 'mae']",
-        "epoch_end 0 ['loss', 'mae']", "train_end",
+        "train_begin",
+        "epoch_begin 0",
+        "batch_end 0 ['loss', 'mae']",
+        "batch_end 1 ['loss', 'mae']",
+        "epoch_end 0 ['loss', 'mae']",
+        "train_end",
     ]
 
 

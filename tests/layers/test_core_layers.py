@@ -7,8 +7,22 @@ import torch
 import lamina
 from lamina import layers
 
-ACTIVATIONS = [None, "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu",
-               "swish", "softplus", "leaky_relu", "relu6", "mish", "hard_sigmoid"]
+ACTIVATIONS = [
+    None,
+    "relu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "elu",
+    "selu",
+    "gelu",
+    "swish",
+    "softplus",
+    "leaky_relu",
+    "relu6",
+    "mish",
+    "hard_sigmoid",
+]
 
 
 def _copy_and_compare(keras, klayer, llayer, x, atol=1e-6):
@@ -16,21 +30,28 @@ def _copy_and_compare(keras, klayer, llayer, x, atol=1e-6):
     llayer(x)
     llayer.set_weights(klayer.get_weights())
     lout = llayer(x).detach().numpy()
-    np.testing.assert_allclose(lout, np.asarray(kout.detach().cpu()), rtol=1e-5, atol=atol)
+    np.testing.assert_allclose(
+        lout, np.asarray(kout.detach().cpu()), rtol=1e-5, atol=atol
+    )
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_dense_matches_keras(keras, activation):
     x = np.random.default_rng(1).normal(size=(4, 5)).astype("float32")
-    _copy_and_compare(keras, keras.layers.Dense(3, activation=activation),
-                      layers.Dense(3, activation=activation), x)
+    _copy_and_compare(
+        keras,
+        keras.layers.Dense(3, activation=activation),
+        layers.Dense(3, activation=activation),
+        x,
+    )
 
 
 @pytest.mark.parametrize("shape", [(2, 3, 5), (2, 2, 3, 5)])
 def test_dense_on_higher_rank_matches_keras(keras, shape):
     x = np.random.default_rng(2).normal(size=shape).astype("float32")
-    _copy_and_compare(keras, keras.layers.Dense(4, use_bias=False),
-                      layers.Dense(4, use_bias=False), x)
+    _copy_and_compare(
+        keras, keras.layers.Dense(4, use_bias=False), layers.Dense(4, use_bias=False), x
+    )
 
 
 def test_dense_weights_layout_and_counts():
@@ -52,7 +73,9 @@ def test_dense_activation_equals_activation_layer():
     plain(x)
     plain.set_weights(fused.get_weights())
     stacked = lamina.Sequential([plain, layers.Activation("relu")])
-    np.testing.assert_array_equal(fused(x).detach().numpy(), stacked(x).detach().numpy())
+    np.testing.assert_array_equal(
+        fused(x).detach().numpy(), stacked(x).detach().numpy()
+    )
 
 
 def test_units_zero_refused():
@@ -61,7 +84,9 @@ def test_units_zero_refused():
 
 
 def test_unknown_kwarg_refused():
-    with pytest.raises(ValueError, match="Unrecognized keyword arguments passed to Dense"):
+    with pytest.raises(
+        ValueError, match="Unrecognized keyword arguments passed to Dense"
+    ):
         layers.Dense(2, foo=1)
 
 
@@ -118,15 +143,21 @@ def test_dropout_rate_refused():
 def test_flatten_reshape_match_keras(keras):
     x = np.arange(2 * 3 * 4, dtype="float32").reshape(2, 3, 4)
     np.testing.assert_array_equal(
-        layers.Flatten()(x).numpy(), np.asarray(keras.layers.Flatten()(x).cpu()))
+        layers.Flatten()(x).numpy(), np.asarray(keras.layers.Flatten()(x).cpu())
+    )
     np.testing.assert_array_equal(
-        layers.Reshape((4, 3))(x).numpy(), np.asarray(keras.layers.Reshape((4, 3))(x).cpu()))
+        layers.Reshape((4, 3))(x).numpy(),
+        np.asarray(keras.layers.Reshape((4, 3))(x).cpu()),
+    )
     np.testing.assert_array_equal(
-        layers.Reshape((-1, 2))(x).numpy(), np.asarray(keras.layers.Reshape((-1, 2))(x).cpu()))
+        layers.Reshape((-1, 2))(x).numpy(),
+        np.asarray(keras.layers.Reshape((-1, 2))(x).cpu()),
+    )
     x4 = np.arange(2 * 3 * 2 * 2, dtype="float32").reshape(2, 3, 2, 2)
     np.testing.assert_array_equal(
         layers.Flatten(data_format="channels_first")(x4).numpy(),
-        np.asarray(keras.layers.Flatten(data_format="channels_first")(x4).cpu()))
+        np.asarray(keras.layers.Flatten(data_format="channels_first")(x4).cpu()),
+    )
 
 
 def test_reshape_impossible_refused():

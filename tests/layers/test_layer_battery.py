@@ -18,9 +18,14 @@ CASES = all_cases()
 
 def _inputs(case, seed=0):
     rng = np.random.default_rng(seed)
-    shapes = case.input_shape if isinstance(case.input_shape, list) else [case.input_shape]
+    shapes = (
+        case.input_shape if isinstance(case.input_shape, list) else [case.input_shape]
+    )
     if case.input_dtype.startswith("int"):
-        arrays = [rng.integers(*case.input_range, size=s).astype(case.input_dtype) for s in shapes]
+        arrays = [
+            rng.integers(*case.input_range, size=s).astype(case.input_dtype)
+            for s in shapes
+        ]
     else:
         arrays = [rng.normal(size=s).astype("float32") for s in shapes]
     return arrays if isinstance(case.input_shape, list) else arrays[0]
@@ -69,7 +74,9 @@ def test_weight_counts_match_keras(keras, case):
     assert llayer.count_params() == klayer.count_params()
     assert len(llayer.trainable_weights) == len(klayer.trainable_weights)
     assert len(llayer.non_trainable_weights) == len(klayer.non_trainable_weights)
-    assert [tuple(w.shape) for w in llayer.weights] == [tuple(w.shape) for w in klayer.weights]
+    assert [tuple(w.shape) for w in llayer.weights] == [
+        tuple(w.shape) for w in klayer.weights
+    ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.test_id for c in CASES])
@@ -91,7 +98,9 @@ def test_one_fit_step_changes_every_trainable_weight(case):
     lcls = getattr(lamina.layers, case.layer)
     layer = lcls(**case.kwargs)
     x = _inputs(case)
-    shapes = case.input_shape if isinstance(case.input_shape, list) else [case.input_shape]
+    shapes = (
+        case.input_shape if isinstance(case.input_shape, list) else [case.input_shape]
+    )
     dtype = case.input_dtype
     if isinstance(case.input_shape, list):
         inputs = [lamina.Input(batch_shape=(None, *s[1:]), dtype=dtype) for s in shapes]
@@ -102,7 +111,11 @@ def test_one_fit_step_changes_every_trainable_weight(case):
     model.compile(optimizer=lamina.optimizers.SGD(0.1), loss="mse")
     before = [w.detach().clone() for w in layer.trainable_weights]
     assert before, "a fit case needs trainable weights"
-    y = np.random.default_rng(1).normal(size=(shapes[0][0], *out.shape[1:])).astype("float32")
+    y = (
+        np.random.default_rng(1)
+        .normal(size=(shapes[0][0], *out.shape[1:]))
+        .astype("float32")
+    )
     model.fit(x, y, epochs=1, batch_size=shapes[0][0], verbose=0)
     for b, w in zip(before, layer.trainable_weights):
         assert not torch.equal(b, w.detach()), getattr(w, "path", "?")

@@ -15,16 +15,18 @@ def test_tutorial_snippet_trains_twenty_epochs():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(64, 2)).astype("float32")
     y = (x[:, 0] - 2 * x[:, 1]).astype("float32")
-    model = keras.Sequential([
-        # the hidden ReLU layers
-        layers.Dense(units=4, activation='relu', input_shape=[2]),
-        layers.Dense(units=3, activation='relu'),
-        # the linear output layer
-        layers.Dense(units=1),
-    ])
-    model.compile(optimizer='SGD', loss='mse')
+    model = keras.Sequential(
+        [
+            # the hidden ReLU layers
+            layers.Dense(units=4, activation="relu", input_shape=[2]),
+            layers.Dense(units=3, activation="relu"),
+            # the linear output layer
+            layers.Dense(units=1),
+        ]
+    )
+    model.compile(optimizer="SGD", loss="mse")
     history = model.fit(x=x, y=y, epochs=20, verbose=0)
-    losses = history.history['loss']
+    losses = history.history["loss"]
     assert len(losses) == 20
     assert all(isinstance(v, float) for v in losses)
     assert losses[-1] < losses[0]
@@ -35,9 +37,9 @@ def test_add_snippet_builds_at_once():
     from lamina.models import Sequential
 
     model = Sequential()
-    model.add(Dense(5, activation='relu', input_shape=(3,)))
-    model.add(Dense(4, activation='relu'))
-    model.add(Dense(2, activation='sigmoid'))
+    model.add(Dense(5, activation="relu", input_shape=(3,)))
+    model.add(Dense(4, activation="relu"))
+    model.add(Dense(2, activation="sigmoid"))
     assert model.built
     assert model.output_shape == (None, 2)
     assert model.count_params() == (3 * 5 + 5) + (5 * 4 + 4) + (4 * 2 + 2)
@@ -85,8 +87,10 @@ def test_add_non_layer_refused():
 
 def test_summary_matches_keras_layout():
     model = lamina.Sequential(
-        [layers.Dense(4, activation="relu", input_shape=(2,), name="dense"),
-         layers.Dense(1, name="dense_1")],
+        [
+            layers.Dense(4, activation="relu", input_shape=(2,), name="dense"),
+            layers.Dense(1, name="dense_1"),
+        ],
         name="sequential",
     )
     lines = []

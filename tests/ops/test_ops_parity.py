@@ -152,7 +152,7 @@ CASES += [
     case("reshape", A, (3, 2)),
     case("reshape", A, -1),
     case("reshape", T3, (-1, 4)),
-    case("transpose", T3),
+    case("transpose", A),
     case("transpose", T3, (1, 0, 2)),
     case("expand_dims", A, 0),
     case("expand_dims", A, -1),
@@ -199,9 +199,13 @@ CASES += [
     case("take_along_axis", A, np.argsort(A, axis=0), axis=0),
     case("slice", T3, (1, 0, 2), (1, 2, 2)),
     case("slice_update", A, (0, 1), np.ones((2, 2), "float32")),
-    case("scatter", np.array([[0, 1], [1, 2], [0, 1]]), np.array([1.0, 2.0, 3.0]), (2, 3)),
+    case(
+        "scatter", np.array([[0, 1], [1, 2], [0, 1]]), np.array([1.0, 2.0, 3.0]), (2, 3)
+    ),
     case("scatter", np.array([[1]]), np.ones((1, 3), "float32"), (2, 3)),
-    case("scatter_update", A, np.array([[0, 0], [1, 2]]), np.array([9.0, 8.0], "float32")),
+    case(
+        "scatter_update", A, np.array([[0, 0], [1, 2]]), np.array([9.0, 8.0], "float32")
+    ),
     case("one_hot", np.array([1, -1, 2]), 3),
     case("one_hot", np.array([[0, 1]]), 3, axis=0),
     case("one_hot", np.array([0, 2]), 3, dtype="int32"),
@@ -259,6 +263,18 @@ CASES += [
     case("binary_crossentropy", ONEHOT, PROBS),
     case("binary_crossentropy", ONEHOT, np.array([[0.0, 1.0, 0.5]] * 2, "float32")),
     case("binary_crossentropy", ONEHOT, A, from_logits=True),
+]
+IMG = rng.randn(2, 5, 5, 3).astype("float32")
+SEQ = rng.randn(2, 7, 3).astype("float32")
+CASES += [
+    case(n, x, pool, **kw)
+    for n in ["max_pool", "average_pool"]
+    for x, pool in [(IMG, 2), (SEQ, 3), (IMG, (3, 2))]
+    for kw in [{}, {"strides": 2, "padding": "same"}, {"strides": 1, "padding": "same"}]
+]
+CASES += [
+    case("max_pool", IMG.transpose(0, 3, 1, 2), 2, data_format="channels_first"),
+    case("average_pool", IMG.transpose(0, 3, 1, 2), 3, 2, "same", "channels_first"),
 ]
 CASES += [
     case("convert_to_tensor", 1.5),

@@ -10,8 +10,9 @@ from lamina import layers
 
 
 def _model(d=3, compile_kw=None):
-    model = lamina.Sequential([layers.Dense(4, activation="relu", input_shape=(d,)),
-                               layers.Dense(1)])
+    model = lamina.Sequential(
+        [layers.Dense(4, activation="relu", input_shape=(d,)), layers.Dense(1)]
+    )
     model.compile(**(compile_kw or {"optimizer": "sgd", "loss": "mse"}))
     return model
 
@@ -46,7 +47,9 @@ def test_non_numeric_data_refused():
 
 def test_wrong_feature_count_in_fit():
     model = _model(d=3)
-    with pytest.raises(ValueError, match=r"expected axis -1.*value 3.*input_shape=\(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"expected axis -1.*value 3.*input_shape=\(3,\)"
+    ):
         model.fit(np.zeros((4, 5)), np.zeros(4), verbose=0)
 
 
@@ -59,8 +62,12 @@ def test_unknown_names_refused():
 def test_data_kinds_give_same_history():
     x, y = _xy()
     results = []
-    for xx, yy in ((x, y), (torch.from_numpy(x), torch.from_numpy(y)),
-                   (pd.DataFrame(x), pd.Series(y[:, 0])), (x.tolist(), y.tolist())):
+    for xx, yy in (
+        (x, y),
+        (torch.from_numpy(x), torch.from_numpy(y)),
+        (pd.DataFrame(x), pd.Series(y[:, 0])),
+        (x.tolist(), y.tolist()),
+    ):
         lamina.utils.set_random_seed(1)
         model = _model()
         h = model.fit(xx, yy, epochs=2, batch_size=8, shuffle=False, verbose=0)
@@ -89,9 +96,20 @@ def test_history_params_and_epochs():
 def test_steps_per_epoch_and_validation_freq():
     x, y = _xy()
     seen = []
-    cb = lamina.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(b))
-    h = _model().fit(x, y, epochs=4, batch_size=8, steps_per_epoch=2, verbose=0,
-                     validation_data=(x, y), validation_freq=2, callbacks=[cb])
+    cb = lamina.callbacks.LambdaCallback(
+        on_train_batch_end=lambda b, logs: seen.append(b)
+    )
+    h = _model().fit(
+        x,
+        y,
+        epochs=4,
+        batch_size=8,
+        steps_per_epoch=2,
+        verbose=0,
+        validation_data=(x, y),
+        validation_freq=2,
+        callbacks=[cb],
+    )
     assert seen == [0, 1] * 4
     assert len(h.history["val_loss"]) == 2
 
@@ -133,7 +151,7 @@ def test_dict_inputs_to_functional_model():
 def test_verbose_one_line_per_epoch_when_not_a_terminal(capsys):
     x, y = _xy()
     _model().fit(x, y, epochs=3, batch_size=8, verbose=1)
-    lines = [l for l in capsys.readouterr().out.splitlines() if l.strip()]
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.strip()]
     assert len(lines) == 3
     assert lines[0].startswith("Epoch 1/3 - 5/5 - ") and "loss: " in lines[0]
 
@@ -141,7 +159,9 @@ def test_verbose_one_line_per_epoch_when_not_a_terminal(capsys):
 def test_custom_layer_and_weightless_layer_train():
     class Scale(lamina.layers.Layer):
         def build(self, input_shape):
-            self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
+            self.w = self.add_weight(
+                shape=(input_shape[-1],), initializer="ones", name="w"
+            )
 
         def call(self, inputs):
             return inputs * self.w

@@ -14,9 +14,13 @@ def test_jit_compile_matches_eager():
     histories = []
     for jit in (False, True):
         lamina.utils.set_random_seed(0)
-        model = lamina.Sequential([layers.Dense(8, activation="relu", input_shape=(3,)),
-                                   layers.Dense(1)])
+        model = lamina.Sequential(
+            [layers.Dense(8, activation="relu", input_shape=(3,)), layers.Dense(1)]
+        )
         model.compile(optimizer="adam", loss="mse", jit_compile=jit)
-        histories.append(model.fit(x, y, epochs=3, batch_size=16, shuffle=False,
-                                   verbose=0).history["loss"])
+        histories.append(
+            model.fit(x, y, epochs=3, batch_size=16, shuffle=False, verbose=0).history[
+                "loss"
+            ]
+        )
     np.testing.assert_allclose(histories[1], histories[0], rtol=1e-5)

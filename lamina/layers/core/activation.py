@@ -37,4 +37,7 @@ class Activation(Layer):
         return self.activation(inputs)
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "activation": activations.serialize(self.activation)}
+        return {
+            **super().get_config(),
+            "activation": activations.serialize(self.activation),
+        }

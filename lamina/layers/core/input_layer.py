@@ -79,7 +79,7 @@ class InputLayer(Layer):
         }
 
 
-def Input(  # noqa: N802 - Keras's public name
+def Input(
     shape: Any = None,
     batch_size: int | None = None,
     dtype: Any = None,

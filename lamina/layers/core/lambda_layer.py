@@ -73,7 +73,10 @@ class Lambda(Layer):
 
     @classmethod
     def from_config(
-        cls, config: dict, custom_objects: dict | None = None, safe_mode: bool | None = None
+        cls,
+        config: dict,
+        custom_objects: dict | None = None,
+        safe_mode: bool | None = None,
     ) -> Lambda:
         from lamina.saving._lambda import deserialize_function
 
