@@ -50,6 +50,26 @@ def test_sparsemax_is_a_sparse_distribution():
     np.testing.assert_allclose(out, [[1.764 - tau, 0.0, 0.979 - tau]], atol=1e-6)
 
 
+def test_average_pool_same_averages_only_real_values():
+    # Keras's torch backend disagrees for non-square windows; this is the
+    # TensorFlow definition: pad (1, 1) rows and (0, 1) columns, skip padding.
+    x = np.random.RandomState(1).randn(1, 5, 5, 1).astype("float32")
+    got = ops.average_pool(x, (3, 2), strides=1, padding="same")[0, ..., 0].numpy()
+    img = x[0, ..., 0]
+    want = [
+        [img[max(i - 1, 0) : i + 2, j : j + 2].mean() for j in range(5)]
+        for i in range(5)
+    ]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_pool_errors():
+    with pytest.raises(ValueError, match="padding 'valid' or 'same'"):
+        ops.max_pool(np.ones((1, 4, 4, 1)), 2, padding="full")
+    with pytest.raises(ValueError, match="`pool_size` must be an int or a tuple of 2"):
+        ops.max_pool(np.ones((1, 4, 4, 1)), (2, 2, 2))
+
+
 def test_dot_batches_like_matmul():
     a, b = np.ones((2, 3, 4), "float32"), np.ones((2, 4, 5), "float32")
     assert ops.dot(a, b).shape == (2, 3, 5)
