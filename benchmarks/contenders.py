@@ -242,8 +242,8 @@ CONTENDERS = {
 
 
 def available(name: str, wl: Workload) -> bool:
-    if name == "sklearn":
-        return all(s[0] == "dense" for s in wl.layers)
+    if name == "sklearn":  # regression MLPs only, as in the table
+        return wl.task == "regression" and all(s[0] == "dense" for s in wl.layers)
     if name.startswith("keras"):
         try:
             import importlib.util
