@@ -72,7 +72,10 @@ class Functional(Model):
                     f"Model inputs must come from `lamina.Input()`. Received: {t}"
                 )
         self._nodes = _topological_nodes(self.outputs)
-        for node in self._nodes:
+        # Keras lists the input layers first, in the order of `inputs`.
+        firsts = [t.node for t in self.inputs if t.node in self._nodes]
+        ordered = firsts + [n for n in self._nodes if n not in firsts]
+        for node in ordered:
             layer = node.layer
             key = self._child_key(layer.name)
             if key in self._modules and self._modules[key] is not layer:

@@ -88,3 +88,12 @@ class Model(Trainer, Layer):
 
     def get_config(self) -> dict:
         return {"name": self.name, "trainable": self.trainable}
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Model:
+        """A functional config rebuilds the graph; otherwise `cls(**config)`."""
+        if "input_layers" in config and "layers" in config:
+            from lamina.saving.functional_config import functional_from_config
+
+            return functional_from_config(config, custom_objects)
+        return cls(**config)
