@@ -23,12 +23,12 @@ def main() -> None:
     if threads > 0:
         torch.set_num_threads(threads)
     torch.manual_seed(0)
-    from benchmarks.contenders import CONTENDERS
+    from benchmarks.contenders import CONTENDERS, EXTRA_CONTENDERS
     from benchmarks.workloads import WORKLOADS
 
     wl = WORKLOADS[workload]
     data = wl.data(scale)
-    seconds = CONTENDERS[contender](wl, data, verbose)
+    seconds = {**CONTENDERS, **EXTRA_CONTENDERS}[contender](wl, data, verbose)
     print(
         json.dumps(
             {

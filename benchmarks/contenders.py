@@ -15,7 +15,7 @@ import numpy as np
 from benchmarks.workloads import Workload
 
 
-def _keras_like_model(lib: Any, wl: Workload) -> Any:
+def _keras_like_model(lib: Any, wl: Workload, jit: bool = False) -> Any:
     L = lib.layers
     model = lib.Sequential([lib.Input(shape=wl.x_shape[1:])])
     for spec in wl.layers:
@@ -32,13 +32,18 @@ def _keras_like_model(lib: Any, wl: Workload) -> Any:
             model.add(L.Dropout(spec[1]))
         elif kind == "lstm":
             model.add(L.LSTM(spec[1]))
-    model.compile(optimizer=wl.optimizer, loss=wl.loss)
+    if jit:
+        model.compile(optimizer=wl.optimizer, loss=wl.loss, jit_compile=True)
+    else:
+        model.compile(optimizer=wl.optimizer, loss=wl.loss)
     return model
 
 
-def _fit_keras_like(lib: Any, wl: Workload, data: tuple, verbose: int = 0) -> float:
+def _fit_keras_like(
+    lib: Any, wl: Workload, data: tuple, verbose: int = 0, jit: bool = False
+) -> float:
     x, y, xv, yv = data
-    model = _keras_like_model(lib, wl)
+    model = _keras_like_model(lib, wl, jit)
     val = (xv, yv) if xv is not None else None
     start = time.perf_counter()
     model.fit(
@@ -57,6 +62,13 @@ def run_lamina(wl: Workload, data: tuple, verbose: int = 0) -> float:
     import lamina
 
     return _fit_keras_like(lamina, wl, data, verbose)
+
+
+def run_lamina_jit(wl: Workload, data: tuple, verbose: int = 0) -> float:
+    """lamina with `jit_compile=True`; the time includes torch.compile's."""
+    import lamina
+
+    return _fit_keras_like(lamina, wl, data, verbose, jit=True)
 
 
 def run_keras(wl: Workload, data: tuple, verbose: int = 0) -> float:
@@ -231,6 +243,8 @@ def run_sklearn(wl: Workload, data: tuple, verbose: int = 0) -> float:
         model.fit(x.reshape(len(x), -1), y.ravel())
     return time.perf_counter() - start
 
+
+EXTRA_CONTENDERS = {"lamina_jit": run_lamina_jit}
 
 CONTENDERS = {
     "lamina": run_lamina,

@@ -67,6 +67,31 @@ def import_times(repeats: int) -> dict:
     return res
 
 
+def _fit_seconds(workload: str, contender: str, verbose: int = 0) -> float:
+    import json
+
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.bench_one",
+        workload,
+        contender,
+        "1",
+        "1.0",
+        str(verbose),
+    ]
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
+
+
+def jit_ratio(workload: str, repeats: int) -> float:
+    """lamina fit time with jit_compile=True (compile included) over eager."""
+    return statistics.median(
+        _fit_seconds(workload, "lamina_jit") / _fit_seconds(workload, "lamina")
+        for _ in range(repeats)
+    )
+
+
 def verbose_cost(repeats: int) -> float:
     """lamina fit time with verbose=1 over verbose=0 on W2 (output to a pipe)."""
     ratios = []
@@ -101,6 +126,10 @@ def run_extras(repeats: int) -> dict:
             imports["lamina"] - imports["torch"], 3
         )
     extras["verbose=1 / verbose=0 on W2 (lamina)"] = round(verbose_cost(repeats), 3)
+    for w in ("W2", "W4"):
+        extras[f"jit_compile=True / eager on {w} (lamina, compile time included)"] = (
+            round(jit_ratio(w, 1), 2)
+        )
     extras["predict(32 rows) / direct model(x)"] = round(
         statistics.median(_python(_PREDICT) for _ in range(repeats)), 2
     )

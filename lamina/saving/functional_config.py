@@ -24,8 +24,11 @@ def _serialize_arg(x: Any) -> Any:
     if isinstance(x, KerasTensor):
         return {
             "class_name": "__keras_tensor__",
-            "config": {"shape": list(x.shape), "dtype": x.dtype,
-                       "keras_history": _history(x)},
+            "config": {
+                "shape": list(x.shape),
+                "dtype": x.dtype,
+                "keras_history": _history(x),
+            },
         }
     return x
 
@@ -40,8 +43,10 @@ def functional_config(model: Any) -> dict:
         entry = serialize_layer(layer)
         entry["name"] = layer.name
         entry["inbound_nodes"] = [
-            {"args": [map_structure(_serialize_arg, a) for a in node.args],
-             "kwargs": map_structure(_serialize_arg, node.kwargs)}
+            {
+                "args": [map_structure(_serialize_arg, a) for a in node.args],
+                "kwargs": map_structure(_serialize_arg, node.kwargs),
+            }
             for node in layer._inbound_nodes
             if id(node) in own and not isinstance(layer, InputLayer)
         ]

@@ -20,8 +20,10 @@ class LossTracker:
         self.count = 0
 
     def update(self, loss: torch.Tensor, n: int) -> None:
-        value = loss.detach() * n
-        self.total = value if self.total is None else self.total + value
+        if self.total is None:
+            self.total = loss.detach() * n
+        else:  # one in-place op per step
+            self.total.add_(loss.detach(), alpha=n)
         self.count += n
 
     def result(self) -> torch.Tensor:
@@ -51,6 +53,7 @@ class StepRunner:
         self.constraints: list = []
         self.prepared = False
         self._forward_loss: Any = None
+        self._dense: Any = None
 
     # -- preparation ------------------------------------------------------------
     def prepare(self, x: Any, y: Any) -> None:
@@ -85,6 +88,9 @@ class StepRunner:
         self.reg_layers = [m for m in layers if m._regularizers]
         self.constraints = model._constraint_pairs()
         self._forward_loss = self._make_forward_loss()
+        from lamina.trainers._dense_fast import plan_for
+
+        self._dense = plan_for(model)
 
     def _make_forward_loss(self) -> Any:
         fn = self._forward_and_loss
@@ -113,6 +119,12 @@ class StepRunner:
         return loss, yt, yp, sws
 
     def train_step(self, x: Any, y: Any, sw: Any) -> torch.Tensor:
+        dense = self._dense
+        if dense is not None and dense.usable(x, y, sw):
+            loss, grads, y_pred = dense.step(x, y)
+            self.model.optimizer.apply(grads, self.params)
+            self._track(loss, [y], [y_pred], [None])
+            return loss
         loss, yt, yp, sws = self._forward_loss(x, y, sw)
         params = self.params
         optimizer = self.model.optimizer

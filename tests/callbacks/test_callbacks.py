@@ -152,3 +152,47 @@ def test_callbacks_must_be_callbacks():
     model.compile(optimizer="sgd", loss="mse")
     with pytest.raises(TypeError, match="Callback"):
         model.fit(np.ones((4, 2)), np.ones(4), verbose=0, callbacks=[print])
+
+
+class _Terminal:
+    """A stream that says it is a terminal, to see the live bar."""
+
+    def __init__(self):
+        self.text = ""
+
+    def write(self, s):
+        self.text += s
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_on_a_terminal_shows_epochs_and_metrics():
+    x = np.ones((64, 2), "float32")
+    model = lamina.Sequential([layers.Dense(1, input_shape=(2,))])
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    stream = _Terminal()
+    model.fit(
+        x,
+        x[:, :1],
+        epochs=2,
+        batch_size=8,
+        verbose=1,
+        callbacks=[callbacks.ProgbarLogger(stream=stream)],
+    )
+    assert "Epoch 1/2" in stream.text and "Epoch 2/2" in stream.text
+    assert "8/8" in stream.text
+    assert "loss: " in stream.text and "mae: " in stream.text
+
+
+def test_verbose_zero_prints_nothing(capsys):
+    x = np.ones((16, 2), "float32")
+    model = lamina.Sequential([layers.Dense(1, input_shape=(2,))])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, x[:, :1], epochs=2, verbose=0)
+    model.evaluate(x, x[:, :1], verbose=0)
+    model.predict(x, verbose=0)
+    assert capsys.readouterr().out == ""

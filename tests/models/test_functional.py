@@ -29,8 +29,12 @@ def test_functional_matches_keras(keras):
     model.set_weights(kmodel.get_weights())
     xa = np.random.default_rng(0).normal(size=(5, 3)).astype("float32")
     xb = np.random.default_rng(1).normal(size=(5, 2)).astype("float32")
-    np.testing.assert_allclose(model.predict([xa, xb], verbose=0),
-                               kmodel.predict([xa, xb], verbose=0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        model.predict([xa, xb], verbose=0),
+        kmodel.predict([xa, xb], verbose=0),
+        rtol=1e-5,
+        atol=1e-6,
+    )
     assert model.count_params() == kmodel.count_params()
     assert [layer.name for layer in model.layers][:2] == ["a", "b"]
 
@@ -54,7 +58,9 @@ def test_shared_layer_called_twice():
     out = shared(shared(inp))
     model = lamina.Model(inp, out)
     x = torch.randn(2, 3)
-    expected = x @ shared.kernel @ shared.kernel + shared.bias @ shared.kernel + shared.bias
+    expected = (
+        x @ shared.kernel @ shared.kernel + shared.bias @ shared.kernel + shared.bias
+    )
     torch.testing.assert_close(model(x), expected)
     clone = type(model).from_config(model.get_config())
     clone.set_weights(model.get_weights())

@@ -1,0 +1,168 @@
+"""A hand-written train step for small stacks of Dense layers.
+
+For tiny models (the tutorial's 4-3-1 network) a training step is dominated by
+fixed costs: the autograd tape and engine, not arithmetic. When a Sequential
+model is only Dense layers with relu / tanh / sigmoid / linear activations,
+trained on mean squared or absolute error with no sample weights, regularizers,
+constraints or hooks, the gradients are written out here directly (one matmul
+pair per layer), with no tape. The autograd path remains the reference: tests
+check that both give the same weights after training.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+ENABLED = True  # tests switch it off to compare with the autograd path
+
+_MAX_WIDTH = 256  # beyond this arithmetic dominates and autograd costs nothing
+
+
+def _activation_kinds() -> dict:
+    from lamina import activations
+
+    return {
+        activations.linear: "linear",
+        activations.relu: "relu",
+        activations.tanh: "tanh",
+        activations.sigmoid: "sigmoid",
+    }
+
+
+def _loss_kind(model: Any) -> str | None:
+    from lamina import losses
+
+    compiled = model.compiled_loss
+    if len(compiled.losses) != 1 or compiled.weights != [1.0]:
+        return None
+    loss = compiled.losses[0]
+    if type(loss) not in (
+        losses.LossFunctionWrapper,
+        losses.MeanSquaredError,
+        losses.MeanAbsoluteError,
+    ):
+        return None
+    if loss._fn_kwargs or loss.reduction != "sum_over_batch_size":
+        return None
+    if getattr(loss, "_dtype_arg", None) is not None:
+        return None
+    return {
+        losses.mean_squared_error: "mse",
+        losses.mean_absolute_error: "mae",
+    }.get(loss.fn)
+
+
+def plan_for(model: Any) -> DenseStep | None:
+    """A `DenseStep` when the model qualifies, else None (use autograd)."""
+    from lamina.layers.core.dense import Dense
+    from lamina.models.sequential import Sequential
+
+    if (
+        not ENABLED
+        or type(model) is not Sequential
+        or getattr(model, "jit_compile", False)
+    ):
+        return None
+    dense = model.layers
+    kinds = _activation_kinds()
+    for layer in dense:
+        if (
+            type(layer) is not Dense
+            or not layer.built
+            or not layer.trainable
+            or layer.kernel.dtype != torch.float32
+            or layer._dtype_policy.mixed
+            or layer.activation not in kinds
+            or layer._regularizers
+            or layer._constraints
+            or layer.activity_regularizer is not None
+            or layer.units > _MAX_WIDTH
+        ):
+            return None
+    loss = _loss_kind(model)
+    if not dense or loss is None:
+        return None
+    if model._forward_hooks or model._forward_pre_hooks:
+        return None
+    return DenseStep(dense, [kinds[layer.activation] for layer in dense], loss)
+
+
+class DenseStep:
+    """Forward, loss and gradients of a Dense stack, without autograd."""
+
+    def __init__(self, layers: list, activations: list[str], loss: str) -> None:
+        self.layers = layers
+        self.activations = activations
+        self.loss = loss
+        # Parameters are updated in place, so the objects can be held here;
+        # this skips torch.nn.Module.__getattr__ on every step.
+        self.params = [(layer.kernel, layer.bias) for layer in layers]
+        self.units = layers[-1].units
+
+    def usable(self, x: Any, y: Any, sw: Any) -> bool:
+        """Per batch: plain 2-D float32 inputs, targets shaped like the output."""
+        if (
+            sw is not None
+            or not isinstance(x, torch.Tensor)
+            or not isinstance(y, torch.Tensor)
+        ):
+            return False
+        if x.dtype != torch.float32 or x.dim() != 2 or y.dtype != torch.float32:
+            return False
+        units = self.units
+        if any(
+            layer._forward_hooks or layer._forward_pre_hooks for layer in self.layers
+        ):
+            return False
+        return tuple(y.shape[1:]) in ((units,), () if units == 1 else (units,))
+
+    @torch.no_grad()
+    def step(
+        self, x: torch.Tensor, y: torch.Tensor
+    ) -> tuple[torch.Tensor, list, torch.Tensor]:
+        """Returns (loss, gradients in `trainable_weights` order, predictions)."""
+        layers, acts, params = self.layers, self.activations, self.params
+        first = layers[0]
+        if first.input_spec is not None:
+            first._check_input_spec(x)
+        inputs, outputs = [], []
+        h = x
+        for (kernel, bias), act in zip(params, acts):
+            inputs.append(h)
+            h = torch.addmm(bias, h, kernel) if bias is not None else h @ kernel
+            if act == "relu":
+                h = torch.relu(h)
+            elif act == "tanh":
+                h = torch.tanh(h)
+            elif act == "sigmoid":
+                h = torch.sigmoid(h)
+            outputs.append(h)
+        y_pred = h
+        if y.dim() == 1:
+            y = y.unsqueeze(1)
+        diff = y_pred - y
+        n = diff.numel()
+        if self.loss == "mse":
+            loss = torch.mean(diff * diff)
+            g = diff * (2.0 / n)
+        else:
+            loss = torch.mean(torch.abs(diff))
+            g = torch.sign(diff) * (1.0 / n)
+        grads: list = []
+        for i in range(len(layers) - 1, -1, -1):
+            (kernel, bias), act, out = params[i], acts[i], outputs[i]
+            if act == "relu":
+                g = g * (out > 0)
+            elif act == "tanh":
+                g = g * (1.0 - out * out)
+            elif act == "sigmoid":
+                g = g * (out * (1.0 - out))
+            if bias is not None:
+                grads.append(g.sum(0))
+            grads.append(inputs[i].t() @ g)
+            if i:
+                g = g @ kernel.t()
+        grads.reverse()
+        return loss, grads, y_pred
