@@ -123,23 +123,11 @@ class DenseStep:
         self, x: torch.Tensor, y: torch.Tensor
     ) -> tuple[torch.Tensor, list, torch.Tensor]:
         """Returns (loss, gradients in `trainable_weights` order, predictions)."""
-        layers, acts, params = self.layers, self.activations, self.params
-        first = layers[0]
+        first = self.layers[0]
         if first.input_spec is not None:
             first._check_input_spec(x)
-        inputs, outputs = [], []
-        h = x
-        for (kernel, bias), act in zip(params, acts):
-            inputs.append(h)
-            h = torch.addmm(bias, h, kernel) if bias is not None else h @ kernel
-            if act == "relu":
-                h = torch.relu(h)
-            elif act == "tanh":
-                h = torch.tanh(h)
-            elif act == "sigmoid":
-                h = torch.sigmoid(h)
-            outputs.append(h)
-        y_pred = h
+        inputs, outputs = self._forward(x)
+        y_pred = outputs[-1]
         if y.dim() == 1:
             y = y.unsqueeze(1)
         diff = y_pred - y
@@ -150,19 +138,46 @@ class DenseStep:
         else:
             loss = torch.mean(torch.abs(diff))
             g = torch.sign(diff) * (1.0 / n)
+        return loss, self._backward(g, inputs, outputs), y_pred
+
+    def _forward(self, x: torch.Tensor) -> tuple[list, list]:
+        inputs, outputs = [], []
+        h = x
+        for (kernel, bias), act in zip(self.params, self.activations):
+            inputs.append(h)
+            h = torch.addmm(bias, h, kernel) if bias is not None else h @ kernel
+            fn = _FORWARD[act]
+            if fn is not None:
+                h = fn(h)
+            outputs.append(h)
+        return inputs, outputs
+
+    def _backward(self, g: torch.Tensor, inputs: list, outputs: list) -> list:
         grads: list = []
-        for i in range(len(layers) - 1, -1, -1):
-            (kernel, bias), act, out = params[i], acts[i], outputs[i]
-            if act == "relu":
-                g = g * (out > 0)
-            elif act == "tanh":
-                g = g * (1.0 - out * out)
-            elif act == "sigmoid":
-                g = g * (out * (1.0 - out))
+        for i in range(len(self.params) - 1, -1, -1):
+            (kernel, bias), act = self.params[i], self.activations[i]
+            derivative = _DERIVATIVE[act]
+            if derivative is not None:
+                g = g * derivative(outputs[i])
             if bias is not None:
                 grads.append(g.sum(0))
             grads.append(inputs[i].t() @ g)
             if i:
                 g = g @ kernel.t()
         grads.reverse()
-        return loss, grads, y_pred
+        return grads
+
+
+# Activation and its derivative written in terms of the activation's output.
+_FORWARD = {
+    "linear": None,
+    "relu": torch.relu,
+    "tanh": torch.tanh,
+    "sigmoid": torch.sigmoid,
+}
+_DERIVATIVE = {
+    "linear": None,
+    "relu": lambda out: out > 0,
+    "tanh": lambda out: 1.0 - out * out,
+    "sigmoid": lambda out: out * (1.0 - out),
+}
