@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import numpy as np
@@ -10,6 +9,7 @@ import torch
 
 from lamina.callbacks.callback_list import CallbackList
 from lamina.trainers import data_adapter as da
+from lamina.trainers._sources import ArraySource, IterableSource, is_batch_iterable
 
 
 def _verbose(verbose: Any) -> int:
@@ -48,23 +48,51 @@ def _prepare_arrays(
     return xs, ys, sws, n
 
 
-def run_fit(model: Any, args: dict) -> Any:
-    epochs = int(args["epochs"])
-    batch_size = _batch_size(args["batch_size"])
-    verbose = _verbose(args["verbose"])
+def _training_source(model: Any, args: dict, batch_size: int) -> tuple:
+    """The training source and the validation source (or None)."""
+    device = model._device()
+    if is_batch_iterable(args["x"]):
+        source: Any = IterableSource(args["x"], device, args["steps_per_epoch"])
+        val = args["validation_data"]
+        if val is not None and not is_batch_iterable(val):
+            vx, vy, vsw = da.unpack_validation_data(val)
+            val = ArraySource(
+                *_prepare_arrays(model, vx, vy, vsw)[:3], batch_size, False, device
+            )
+        elif val is not None:
+            val = IterableSource(val, device, args["validation_steps"])
+        return source, val
     x, y, sw, n = _prepare_arrays(
         model, args["x"], args["y"], args["sample_weight"], args["class_weight"]
     )
+    val_bs = _batch_size(
+        args["validation_batch_size"] or batch_size, "validation_batch_size"
+    )
     val = None
     if args["validation_data"] is not None:
-        vx, vy, vsw = da.unpack_validation_data(args["validation_data"])
-        val = _prepare_arrays(model, vx, vy, vsw)[:3]
+        if is_batch_iterable(args["validation_data"]):
+            val = IterableSource(
+                args["validation_data"], device, args["validation_steps"]
+            )
+        else:
+            vx, vy, vsw = da.unpack_validation_data(args["validation_data"])
+            val = ArraySource(
+                *_prepare_arrays(model, vx, vy, vsw)[:3], val_bs, False, device
+            )
     elif args["validation_split"]:
-        (x, y, sw), val = da.split_validation((x, y, sw), args["validation_split"], n)
-        n = da.num_samples(x, y, sw)
-    runner = model._get_runner(x, y)
-    indexer = da.BatchIndexer(n, batch_size, bool(args["shuffle"]), model._device())
-    steps = args["steps_per_epoch"] or indexer.steps
+        (x, y, sw), (vx, vy, vsw) = da.split_validation(
+            (x, y, sw), args["validation_split"], n
+        )
+        val = ArraySource(vx, vy, vsw, val_bs, False, device)
+    return ArraySource(x, y, sw, batch_size, bool(args["shuffle"]), device), val
+
+
+def run_fit(model: Any, args: dict) -> Any:
+    epochs = int(args["epochs"])
+    verbose = _verbose(args["verbose"])
+    source, val = _training_source(model, args, _batch_size(args["batch_size"]))
+    runner = model._get_runner(*source.sample())
+    steps = args["steps_per_epoch"] or source.steps
     callbacks = CallbackList(
         args["callbacks"],
         model=model,
@@ -76,57 +104,34 @@ def run_fit(model: Any, args: dict) -> Any:
     )
     model.stop_training = False
     callbacks.on_train_begin()
-    val_bs = _batch_size(
-        args["validation_batch_size"] or batch_size, "validation_batch_size"
-    )
+    logs: dict | None = None
     for epoch in range(int(args["initial_epoch"]), epochs):
         runner.reset()
         callbacks.on_epoch_begin(epoch)
         model.train()
-        _train_epoch(runner, callbacks, indexer, steps, x, y, sw)
+        _train_epoch(runner, callbacks, source.batches(steps))
         model.eval()
         logs = runner.logs()
         if val is not None and (epoch + 1) % args["validation_freq"] == 0:
-            val_logs = _evaluate_arrays(
-                model, runner, *val, val_bs, args["validation_steps"]
-            )
+            val_logs = _evaluate_source(runner, val, args["validation_steps"])
             logs.update({f"val_{k}": v for k, v in val_logs.items()})
         callbacks.on_epoch_end(epoch, logs)
         if model.stop_training:
             break
-    callbacks.on_train_end(logs if epochs > args["initial_epoch"] else None)
+    callbacks.on_train_end(logs)
     return callbacks.history
 
 
-def _epoch_batches(indexer: da.BatchIndexer, steps: int) -> list:
-    batches = indexer.epoch()
-    if steps <= len(batches):
-        return batches[:steps]
-    more = itertools.chain.from_iterable(indexer.epoch() for _ in itertools.count())
-    return list(itertools.islice(itertools.chain(batches, more), steps))
-
-
-def _train_epoch(
-    runner: Any,
-    callbacks: CallbackList,
-    indexer: da.BatchIndexer,
-    steps: int,
-    x: Any,
-    y: Any,
-    sw: Any,
-) -> None:
+def _train_epoch(runner: Any, callbacks: CallbackList, batches: Any) -> None:
     model = runner.model
-    progbar = (
-        callbacks.progbar
-        if callbacks.progbar is not None and callbacks.progbar.live
-        else None
-    )
+    progbar = callbacks.progbar
+    if progbar is not None and not progbar.live:
+        progbar = None
     batch_hooks = callbacks.wants_batch_logs("train")
-    take = da.take
-    for step, idx in enumerate(_epoch_batches(indexer, steps)):
+    for step, (x, y, sw) in enumerate(batches):
         if batch_hooks:
             callbacks.batch_begin("train", step)
-        runner.train_step(take(x, idx), take(y, idx), take(sw, idx))
+        runner.train_step(x, y, sw)
         if progbar is not None:
             progbar.update(step + 1, runner.logs)
         if batch_hooks:
@@ -135,25 +140,15 @@ def _train_epoch(
             break
 
 
-def _evaluate_arrays(
-    model: Any,
-    runner: Any,
-    x: Any,
-    y: Any,
-    sw: Any,
-    batch_size: int,
-    steps: int | None,
-    callbacks: CallbackList | None = None,
+def _evaluate_source(
+    runner: Any, source: Any, steps: int | None, callbacks: CallbackList | None = None
 ) -> dict:
-    n = da.num_samples(x, y, sw)
-    indexer = da.BatchIndexer(n, batch_size, False, model._device())
     runner.reset()
-    batches = indexer.epoch()[: steps or indexer.steps]
     hooks = callbacks is not None and callbacks.wants_batch_logs("test")
-    for step, idx in enumerate(batches):
+    for step, (x, y, sw) in enumerate(source.batches(steps)):
         if hooks:
             callbacks.batch_begin("test", step)
-        runner.test_step(da.take(x, idx), da.take(y, idx), da.take(sw, idx))
+        runner.test_step(x, y, sw)
         if hooks:
             callbacks.batch_end("test", step, runner.logs)
     return runner.logs()
@@ -169,22 +164,25 @@ def run_evaluate(
     verbose: Any,
     callbacks: Any,
 ) -> dict:
-    bs = _batch_size(batch_size)
-    x, y, sw, n = _prepare_arrays(model, x, y, sw)
-    runner = model._get_runner(x, y)
-    n_steps = steps or -(-n // bs)
+    device = model._device()
+    if is_batch_iterable(x):
+        source: Any = IterableSource(x, device, steps)
+    else:
+        xs, ys, sws, _ = _prepare_arrays(model, x, y, sw)
+        source = ArraySource(xs, ys, sws, _batch_size(batch_size), False, device)
+    runner = model._get_runner(*source.sample())
     cbs = CallbackList(
         callbacks,
         model=model,
         add_progbar=_verbose(verbose) > 0,
         verbose=_verbose(verbose),
         epochs=1,
-        steps=n_steps,
+        steps=steps or source.steps,
         mode="evaluate",
     )
     cbs.on_test_begin()
     model.eval()
-    logs = _evaluate_arrays(model, runner, x, y, sw, bs, steps, cbs)
+    logs = _evaluate_source(runner, source, steps, cbs)
     cbs.on_test_end(logs)
     return logs
 
@@ -194,12 +192,19 @@ def run_predict(
 ) -> Any:
     from lamina.trainers.trainer import _to_numpy
 
-    bs = _batch_size(batch_size)
     device = model._device()
-    xs = da.to_structure(x, device, "x")
-    n = da.num_samples(xs)
-    indexer = da.BatchIndexer(n, bs, False, device)
-    batches = indexer.epoch()[: steps or indexer.steps]
+    if is_batch_iterable(x):
+        source: Any = IterableSource(x, device, steps)
+    else:
+        source = ArraySource(
+            da.to_structure(x, device, "x"),
+            None,
+            None,
+            _batch_size(batch_size),
+            False,
+            device,
+        )
+    batches = [b[0] for b in source.batches(steps or source.steps)]
     cbs = CallbackList(
         callbacks,
         model=model,
@@ -214,10 +219,10 @@ def run_predict(
     outputs = []
     hooks = cbs.wants_batch_logs("predict")
     with torch.no_grad():
-        for step, idx in enumerate(batches):
+        for step, xb in enumerate(batches):
             if hooks:
                 cbs.batch_begin("predict", step)
-            out = model(da.take(xs, idx), training=False)
+            out = model(xb, training=False)
             outputs.append(out)
             if hooks:
                 cbs.batch_end("predict", step, lambda o=out: {"outputs": o})
