@@ -15,12 +15,17 @@ private module holds the shared pieces:
 - `deserialize_object(kind, config, table, custom_objects=None) -> object`:
   rebuilds an object from a class name or from such a dict (also accepts the
   older `{"class_name", "config"}` form), calling `cls.from_config(config)`.
+- `get_object(kind, identifier, deserialize, base=None, ...) -> object`: the
+  common body of every family's `get` (None, name or dict, class, callable).
+- `object_dict`, `function_dict`, `deserialize_error`, `registered_object` and
+  `registered_class`: the pieces that losses, metrics and activations combine
+  with their own rules.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -83,12 +88,37 @@ def serialize_object(obj: Any, module: str) -> dict[str, Any] | None:
     if obj is None:  # an unset regularizer/constraint serializes to None
         return None
     cls = type(obj)
-    builtin = cls.__module__.startswith("lamina.")
+    if cls.__module__.startswith("lamina."):
+        return object_dict(obj, module, None)
+    return object_dict(obj, cls.__module__, cls.__name__)
+
+
+def object_dict(obj: Any, module: str | None, registered_name: str | None) -> dict:
+    """Returns `{"module", "class_name", "config", "registered_name"}` of `obj`.
+
+    Args:
+        obj: an object with `get_config()`.
+        module: the module name to write.
+        registered_name: the name it is registered under, or `None`.
+
+    Returns:
+        The serialization dict, with `obj`'s class name and config.
+    """
     return {
-        "module": module if builtin else cls.__module__,
-        "class_name": cls.__name__,
+        "module": module,
+        "class_name": type(obj).__name__,
         "config": obj.get_config(),
-        "registered_name": None if builtin else cls.__name__,
+        "registered_name": registered_name,
+    }
+
+
+def function_dict(name: str) -> dict[str, str]:
+    """Returns the dict Keras writes for a plain function called `name`."""
+    return {
+        "module": "builtins",
+        "class_name": "function",
+        "config": name,
+        "registered_name": "function",
     }
 
 
@@ -118,12 +148,106 @@ def deserialize_object(
     if isinstance(config, str):
         return lookup(kind, config, names)()
     if not isinstance(config, Mapping) or "class_name" not in config:
-        raise ValueError(
-            f"Could not deserialize {kind}: expected a name or a dict with "
-            f"'class_name' and 'config' keys. Received: config={config!r}"
-        )
+        raise deserialize_error(kind, config)
     name = config.get("registered_name") or config["class_name"]
     if name not in names:
         name = config["class_name"]
     cls = lookup(kind, name, names)
     return cls.from_config(dict(config.get("config") or {}))
+
+
+def deserialize_error(kind: str, config: object) -> ValueError:
+    """Builds the error for a `config` that is neither a name nor a config dict.
+
+    Args:
+        kind: what is rebuilt, e.g. `"loss"`.
+        config: what the user gave.
+
+    Returns:
+        The `ValueError` to raise.
+    """
+    return ValueError(
+        f"Could not deserialize {kind}: expected a name or a dict with "
+        f"'class_name' and 'config' keys. Received: config={config!r}"
+    )
+
+
+def registered_object(name: str, custom_objects: Mapping[str, Any] | None) -> Any:
+    """Returns `custom_objects[name]`, else the object registered as `name`.
+
+    Args:
+        name: the name to look up.
+        custom_objects: names mapped to objects, searched first.
+
+    Returns:
+        The object, or `None` when neither has it.
+    """
+    # Imported here: the saving package builds on the families' modules.
+    from lamina.saving.serialization import get_registered_object
+
+    return get_registered_object(name, custom_objects)
+
+
+def registered_class(
+    config: Mapping[str, Any], custom_objects: Mapping[str, Any] | None
+) -> Any:
+    """Returns the object registered for a config dict, or `None`.
+
+    Args:
+        config: a dict with `"class_name"` and maybe `"registered_name"`.
+        custom_objects: names mapped to objects, searched first.
+
+    Returns:
+        What is registered under the dict's `registered_name` (or its
+        `class_name`), then under its `class_name`; `None` if nothing is.
+    """
+    name = config.get("registered_name") or config["class_name"]
+    found = registered_object(name, custom_objects)
+    return found or registered_object(config["class_name"], custom_objects)
+
+
+def get_object(
+    kind: str,
+    identifier: object,
+    deserialize: Callable[[Any], Any],
+    base: type | None = None,
+    *,
+    default: Any = None,
+    expected: str | None = None,
+) -> Any:
+    """The shared body of a family's `get`.
+
+    Args:
+        kind: what is looked up, e.g. `"constraint"`, used in the message.
+        identifier: `None`, a name, a config dict, a class or a callable.
+        deserialize: the family's `deserialize`, applied to names and dicts.
+        base: the family's base class; its subclasses are instantiated with
+            their defaults. `None` skips that case.
+        default: what `None` resolves to.
+        expected: the accepted kinds of identifier, for the message.
+
+    Returns:
+        `default`, the deserialized object, a new instance of a class, or
+        the callable itself.
+
+    Raises:
+        ValueError: for an identifier of another type.
+    """
+    if identifier is None:
+        return default
+    if isinstance(identifier, (str, Mapping)):
+        return deserialize(identifier)
+    if (
+        base is not None
+        and isinstance(identifier, type)
+        and issubclass(identifier, base)
+    ):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    message = f"Could not interpret {kind} identifier: "
+    if expected is None:
+        raise ValueError(f"{message}{identifier!r}")
+    raise ValueError(
+        f"{message}expected {expected}. Received: identifier={identifier!r}"
+    )

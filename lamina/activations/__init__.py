@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lamina._identifiers import lookup
+from lamina._identifiers import (
+    deserialize_error,
+    function_dict,
+    get_object,
+    lookup,
+    object_dict,
+)
 from lamina.activations._normalizing import glu, log_softmax, softmax, sparsemax
 from lamina.activations._rectifiers import (
     celu,
@@ -71,21 +77,10 @@ def serialize(activation: Callable[..., Any]) -> str | dict[str, Any]:
     """
     if activation in _CANONICAL:
         return _CANONICAL[activation]
-    get_config = getattr(activation, "get_config", None)
-    if callable(get_config):
+    if callable(getattr(activation, "get_config", None)):
         cls = type(activation)
-        return {
-            "module": cls.__module__,
-            "class_name": cls.__name__,
-            "config": get_config(),
-            "registered_name": cls.__name__,
-        }
-    return {
-        "module": "builtins",  # what Keras writes for any plain function
-        "class_name": "function",
-        "config": getattr(activation, "__name__", repr(activation)),
-        "registered_name": "function",
-    }
+        return object_dict(activation, cls.__module__, cls.__name__)
+    return function_dict(getattr(activation, "__name__", repr(activation)))
 
 
 def deserialize(
@@ -113,10 +108,7 @@ def deserialize(
             return table[name].from_config(dict(config["config"]))
         config = name
     if not isinstance(config, str):
-        raise ValueError(
-            "Could not deserialize activation: expected a name or a dict with "
-            f"'class_name' and 'config' keys. Received: config={config!r}"
-        )
+        raise deserialize_error("activation", config)
     return lookup("activation", config, table)
 
 
@@ -134,15 +126,9 @@ def get(identifier: object) -> Callable[..., Any]:
         ValueError: for an unknown name (with close matches) or an identifier
             of another type.
     """
-    if identifier is None:
-        return linear
-    if isinstance(identifier, (str, Mapping)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError(
-        "Could not interpret activation identifier: expected a name, a dict, "
-        f"a callable or None. Received: identifier={identifier!r}"
+    expected = "a name, a dict, a callable or None"
+    return get_object(
+        "activation", identifier, deserialize, default=linear, expected=expected
     )
 
 

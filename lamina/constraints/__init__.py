@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lamina._identifiers import deserialize_object, serialize_object
+from lamina._identifiers import deserialize_object, get_object, serialize_object
 from lamina.constraints.constraints import (
     Constraint,
     MaxNorm,
@@ -81,17 +81,9 @@ def get(identifier: object) -> Constraint | Callable[..., Any] | None:
     Raises:
         ValueError: for an unknown name or an identifier of another type.
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, Mapping)):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Constraint):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(
-        "Could not interpret constraint identifier: expected a name, a dict, "
-        f"a Constraint or a callable. Received: identifier={identifier!r}"
+    expected = "a name, a dict, a Constraint or a callable"
+    return get_object(
+        "constraint", identifier, deserialize, Constraint, expected=expected
     )
 
 

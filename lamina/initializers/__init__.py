@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lamina._identifiers import deserialize_object, serialize_object
+from lamina._identifiers import deserialize_object, get_object, serialize_object
 from lamina.initializers._base import Initializer
 from lamina.initializers.constant_initializers import Constant, Identity, Ones, Zeros
 from lamina.initializers.random_initializers import (
@@ -125,17 +125,9 @@ def get(identifier: object) -> Initializer | Callable[..., Any] | None:
     Raises:
         ValueError: for an unknown name or an identifier of another type.
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, Mapping)):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Initializer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(
-        "Could not interpret initializer identifier: expected a name, a dict, "
-        f"an Initializer or a callable. Received: identifier={identifier!r}"
+    expected = "a name, a dict, an Initializer or a callable"
+    return get_object(
+        "initializer", identifier, deserialize, Initializer, expected=expected
     )
 
 

@@ -4,30 +4,25 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
+from importlib import import_module
 from typing import Any
 
-from lamina._identifiers import unknown_name_error
-from lamina.losses import (
-    binary,
-    categorical,
-    categorical_classes,
-    hinge,
-    overlap,
-    probabilistic,
-    regression,
+from lamina._identifiers import (
+    deserialize_error,
+    get_object,
+    object_dict,
+    registered_class,
+    registered_object,
+    unknown_name_error,
 )
 from lamina.losses._common import function_config
 from lamina.losses.loss import Loss, LossFunctionWrapper
 
-_MODULES = (
-    binary,
-    categorical,
-    categorical_classes,
-    hinge,
-    overlap,
-    probabilistic,
-    regression,
-)
+_MODULE_NAMES = (
+    "binary", "categorical", "categorical_classes", "hinge", "overlap",
+    "probabilistic", "regression",
+)  # fmt: skip
+_MODULES = tuple(import_module(f"lamina.losses.{name}") for name in _MODULE_NAMES)
 _FUNCTION_NAMES = (
     "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
     "mean_squared_logarithmic_error", "huber", "log_cosh", "cosine_similarity",
@@ -69,17 +64,9 @@ ALL_FUNCTIONS, ALL_CLASSES = _collect()
 _BUILTIN_FUNCTIONS = frozenset(ALL_FUNCTIONS.values())
 
 
-def _registered(name: str, custom_objects: Mapping[str, Any] | None) -> Any:
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    from lamina.saving.serialization import get_registered_object
-
-    return get_registered_object(name)
-
-
 def _from_name(name: str, custom_objects: Mapping[str, Any] | None = None) -> Any:
     """A loss function, or a new instance of a loss class, from its name."""
-    found = _registered(name, custom_objects)
+    found = registered_object(name, custom_objects)
     for key in (name, name.lower()):
         found = found or ALL_FUNCTIONS.get(key) or ALL_CLASSES.get(key)
     if found is None:
@@ -119,12 +106,7 @@ def _serialize_instance(loss: Loss) -> dict[str, Any]:
         module = "keras.losses"
     else:
         module, registered = None, registered or cls.__name__
-    return {
-        "module": module,
-        "class_name": cls.__name__,
-        "config": loss.get_config(),
-        "registered_name": registered,
-    }
+    return object_dict(loss, module, registered)
 
 
 def deserialize(config: Any, custom_objects: Mapping[str, Any] | None = None) -> Any:
@@ -144,16 +126,10 @@ def deserialize(config: Any, custom_objects: Mapping[str, Any] | None = None) ->
     if isinstance(config, str):
         return _from_name(config, custom_objects)
     if not isinstance(config, Mapping) or "class_name" not in config:
-        raise ValueError(
-            "Could not deserialize loss: expected a name or a dict with "
-            f"'class_name' and 'config' keys. Received: config={config!r}"
-        )
+        raise deserialize_error("loss", config)
     if config["class_name"] == "function":
         return _from_name(config["config"], custom_objects)
-    name = config.get("registered_name") or config["class_name"]
-    cls = _registered(name, custom_objects) or _registered(
-        config["class_name"], custom_objects
-    )
+    cls = registered_class(config, custom_objects)
     cls = cls or _class_from_name(config["class_name"])
     inner = dict(config.get("config") or {})
     if inner.get("reduction") == "auto":  # Keras 2 files: "auto" was this default
@@ -187,12 +163,4 @@ def get(identifier: Any) -> Any:
     >>> losses.get("mse").__name__
     'mean_squared_error'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, Mapping)):
-        return deserialize(identifier)
-    if inspect.isclass(identifier) and issubclass(identifier, Loss):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret loss identifier: {identifier!r}")
+    return get_object("loss", identifier, deserialize, Loss)

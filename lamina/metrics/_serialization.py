@@ -4,30 +4,26 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
+from importlib import import_module
 from typing import Any
 
-from lamina._identifiers import lookup
-from lamina.metrics import (
-    accuracy_metrics,
-    auc,
-    confusion_metrics,
-    probabilistic_metrics,
-    r2_score,
-    reduction_metrics,
-    regression_metrics,
+from lamina._identifiers import (
+    deserialize_error,
+    function_dict,
+    get_object,
+    lookup,
+    object_dict,
+    registered_class,
+    registered_object,
 )
 from lamina.metrics._utils import to_snake_case
 from lamina.metrics.metric import Metric
 
-_MODULES = (
-    accuracy_metrics,
-    auc,
-    confusion_metrics,
-    probabilistic_metrics,
-    r2_score,
-    reduction_metrics,
-    regression_metrics,
-)
+_MODULE_NAMES = (
+    "accuracy_metrics", "auc", "confusion_metrics", "probabilistic_metrics",
+    "r2_score", "reduction_metrics", "regression_metrics",
+)  # fmt: skip
+_MODULES = tuple(import_module(f"lamina.metrics.{name}") for name in _MODULE_NAMES)
 _ALIASES = {
     "bce": "BinaryCrossentropy",
     "BCE": "BinaryCrossentropy",
@@ -66,14 +62,6 @@ def _collect() -> tuple[dict[str, type], dict[str, Any]]:
 ALL_CLASSES, ALL_FUNCTIONS = _collect()
 
 
-def _registered(name: str, custom_objects: Mapping[str, Any] | None) -> Any:
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    from lamina.saving.serialization import get_registered_object
-
-    return get_registered_object(name)
-
-
 def serialize(metric: Any) -> Any:
     """Returns the Keras 3 serialization of a metric (stored in `.keras` files).
 
@@ -92,25 +80,17 @@ def serialize(metric: Any) -> Any:
     if isinstance(metric, Metric):
         cls = type(metric)
         builtin = ALL_CLASSES.get(cls.__name__) is cls
-        registered = getattr(cls, "_registered_name", None)
-        return {
-            "module": "keras.metrics" if builtin else cls.__module__,
-            "class_name": cls.__name__,
-            "config": metric.get_config(),
-            "registered_name": None if builtin else registered or cls.__name__,
-        }
+        if builtin:
+            return object_dict(metric, "keras.metrics", None)
+        registered = getattr(cls, "_registered_name", None) or cls.__name__
+        return object_dict(metric, cls.__module__, registered)
     if callable(metric) and hasattr(metric, "__name__"):
-        return {
-            "module": "builtins",
-            "class_name": "function",
-            "config": metric.__name__,
-            "registered_name": "function",
-        }
+        return function_dict(metric.__name__)
     raise TypeError(f"Could not serialize metric. Received: metric={metric!r}")
 
 
 def _from_name(name: str, custom_objects: Mapping[str, Any] | None) -> Any:
-    found = _registered(name, custom_objects)
+    found = registered_object(name, custom_objects)
     if found is None:
         found = lookup("metric", name, ALL_CLASSES)
     return found() if inspect.isclass(found) else found
@@ -133,18 +113,12 @@ def deserialize(config: Any, custom_objects: Mapping[str, Any] | None = None) ->
     if isinstance(config, str):
         return _from_name(config, custom_objects)
     if not isinstance(config, Mapping) or "class_name" not in config:
-        raise ValueError(
-            "Could not deserialize metric: expected a name or a dict with "
-            f"'class_name' and 'config' keys. Received: config={config!r}"
-        )
+        raise deserialize_error("metric", config)
     if config["class_name"] == "function":
         name = config["config"]
-        found = _registered(name, custom_objects)
+        found = registered_object(name, custom_objects)
         return found or lookup("metric function", name, ALL_FUNCTIONS)
-    name = config.get("registered_name") or config["class_name"]
-    cls = _registered(name, custom_objects) or _registered(
-        config["class_name"], custom_objects
-    )
+    cls = registered_class(config, custom_objects)
     cls = cls or lookup("metric", config["class_name"], ALL_CLASSES)
     return cls.from_config(dict(config.get("config") or {}))
 
@@ -169,12 +143,4 @@ def get(identifier: Any) -> Any:
     >>> metrics.get("mae").name
     'mean_absolute_error'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, Mapping)):
-        return deserialize(identifier)
-    if inspect.isclass(identifier) and issubclass(identifier, Metric):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+    return get_object("metric", identifier, deserialize, Metric)
