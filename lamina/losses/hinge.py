@@ -7,7 +7,7 @@ from typing import Any
 import torch
 
 from lamina.losses._common import broadcast_inputs
-from lamina.losses.loss import LossFunctionWrapper
+from lamina.losses.loss import LossFunctionWrapper, loss_init
 
 _SOBS = "sum_over_batch_size"
 
@@ -16,6 +16,12 @@ def _to_signed_labels(y_true: torch.Tensor) -> torch.Tensor:
     """Maps 0/1 labels to -1/1 when every label is 0 or 1, on the device (no sync)."""
     is_binary = ((y_true == 0) | (y_true == 1)).all()
     return torch.where(is_binary, 2.0 * y_true - 1.0, y_true)
+
+
+def _margins(y_true: Any, y_pred: Any) -> torch.Tensor:
+    """Element-wise `max(1 - t * p, 0)`, labels mapped to -1/1 first."""
+    y_true, y_pred = broadcast_inputs(y_true, y_pred)
+    return torch.relu(1.0 - _to_signed_labels(y_true) * y_pred)
 
 
 def hinge(y_true: Any, y_pred: Any) -> torch.Tensor:
@@ -30,9 +36,7 @@ def hinge(y_true: Any, y_pred: Any) -> torch.Tensor:
     Returns:
         Per-sample losses.
     """
-    y_true, y_pred = broadcast_inputs(y_true, y_pred)
-    y_true = _to_signed_labels(y_true)
-    return torch.relu(1.0 - y_true * y_pred).mean(dim=-1)
+    return _margins(y_true, y_pred).mean(dim=-1)
 
 
 def squared_hinge(y_true: Any, y_pred: Any) -> torch.Tensor:
@@ -47,9 +51,7 @@ def squared_hinge(y_true: Any, y_pred: Any) -> torch.Tensor:
     Returns:
         Per-sample losses.
     """
-    y_true, y_pred = broadcast_inputs(y_true, y_pred)
-    y_true = _to_signed_labels(y_true)
-    return torch.square(torch.relu(1.0 - y_true * y_pred)).mean(dim=-1)
+    return torch.square(_margins(y_true, y_pred)).mean(dim=-1)
 
 
 def categorical_hinge(y_true: Any, y_pred: Any) -> torch.Tensor:
@@ -77,10 +79,7 @@ class Hinge(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    def __init__(
-        self, reduction: str | None = _SOBS, name: str = "hinge", dtype: Any = None
-    ) -> None:
-        super().__init__(hinge, name=name, reduction=reduction, dtype=dtype)
+    __init__ = loss_init(hinge, reduction=_SOBS, name="hinge", dtype=None)
 
 
 class SquaredHinge(LossFunctionWrapper):
@@ -92,13 +91,9 @@ class SquaredHinge(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    def __init__(
-        self,
-        reduction: str | None = _SOBS,
-        name: str = "squared_hinge",
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(squared_hinge, name=name, reduction=reduction, dtype=dtype)
+    __init__ = loss_init(
+        squared_hinge, reduction=_SOBS, name="squared_hinge", dtype=None
+    )
 
 
 class CategoricalHinge(LossFunctionWrapper):
@@ -110,10 +105,6 @@ class CategoricalHinge(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    def __init__(
-        self,
-        reduction: str | None = _SOBS,
-        name: str = "categorical_hinge",
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(categorical_hinge, name=name, reduction=reduction, dtype=dtype)
+    __init__ = loss_init(
+        categorical_hinge, reduction=_SOBS, name="categorical_hinge", dtype=None
+    )

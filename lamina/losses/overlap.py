@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from lamina.backend import epsilon
 from lamina.losses._common import as_tensor, prepare, shape_str
-from lamina.losses.loss import LossFunctionWrapper
+from lamina.losses.loss import LossFunctionWrapper, loss_init
 
 _SOBS = "sum_over_batch_size"
 Axis = int | tuple[int, ...] | None
@@ -101,15 +101,7 @@ class Dice(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    def __init__(
-        self,
-        reduction: str | None = _SOBS,
-        name: str = "dice",
-        axis: Axis = None,
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(dice, name=name, reduction=reduction, dtype=dtype, axis=axis)
-        self.axis = axis
+    __init__ = loss_init(dice, reduction=_SOBS, name="dice", axis=None, dtype=None)
 
 
 class Tversky(LossFunctionWrapper):
@@ -124,27 +116,15 @@ class Tversky(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    def __init__(
-        self,
-        alpha: float = 0.5,
-        beta: float = 0.5,
-        reduction: str | None = _SOBS,
-        name: str = "tversky",
-        axis: Axis = None,
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(
-            tversky,
-            name=name,
-            reduction=reduction,
-            dtype=dtype,
-            alpha=alpha,
-            beta=beta,
-            axis=axis,
-        )
-        self.alpha = alpha
-        self.beta = beta
-        self.axis = axis
+    __init__ = loss_init(
+        tversky,
+        alpha=0.5,
+        beta=0.5,
+        reduction=_SOBS,
+        name="tversky",
+        axis=None,
+        dtype=None,
+    )
 
 
 class CTC(LossFunctionWrapper):
@@ -156,7 +136,4 @@ class CTC(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    def __init__(
-        self, reduction: str | None = _SOBS, name: str = "ctc", dtype: Any = None
-    ) -> None:
-        super().__init__(ctc, name=name, reduction=reduction, dtype=dtype)
+    __init__ = loss_init(ctc, reduction=_SOBS, name="ctc", dtype=None)

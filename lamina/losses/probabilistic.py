@@ -8,7 +8,7 @@ import torch
 
 from lamina.backend import epsilon
 from lamina.losses._common import broadcast_inputs
-from lamina.losses.loss import LossFunctionWrapper
+from lamina.losses.loss import LossFunctionWrapper, loss_init
 
 _SOBS = "sum_over_batch_size"
 
@@ -55,13 +55,9 @@ class KLDivergence(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    def __init__(
-        self,
-        reduction: str | None = _SOBS,
-        name: str = "kl_divergence",
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(kl_divergence, name=name, reduction=reduction, dtype=dtype)
+    __init__ = loss_init(
+        kl_divergence, reduction=_SOBS, name="kl_divergence", dtype=None
+    )
 
 
 class Poisson(LossFunctionWrapper):
@@ -73,7 +69,4 @@ class Poisson(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    def __init__(
-        self, reduction: str | None = _SOBS, name: str = "poisson", dtype: Any = None
-    ) -> None:
-        super().__init__(poisson, name=name, reduction=reduction, dtype=dtype)
+    __init__ = loss_init(poisson, reduction=_SOBS, name="poisson", dtype=None)

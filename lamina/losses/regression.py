@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 from lamina.backend import epsilon
 from lamina.losses._common import elementwise_inputs
-from lamina.losses.loss import LossFunctionWrapper
+from lamina.losses.loss import LossFunctionWrapper, loss_init
 
 _SOBS = "sum_over_batch_size"
 
@@ -149,15 +149,9 @@ class MeanSquaredError(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    def __init__(
-        self,
-        reduction: str | None = _SOBS,
-        name: str = "mean_squared_error",
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(
-            mean_squared_error, name=name, reduction=reduction, dtype=dtype
-        )
+    __init__ = loss_init(
+        mean_squared_error, reduction=_SOBS, name="mean_squared_error", dtype=None
+    )
 
 
 class MeanAbsoluteError(LossFunctionWrapper):
@@ -169,15 +163,9 @@ class MeanAbsoluteError(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    def __init__(
-        self,
-        reduction: str | None = _SOBS,
-        name: str = "mean_absolute_error",
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(
-            mean_absolute_error, name=name, reduction=reduction, dtype=dtype
-        )
+    __init__ = loss_init(
+        mean_absolute_error, reduction=_SOBS, name="mean_absolute_error", dtype=None
+    )
 
 
 class MeanAbsolutePercentageError(LossFunctionWrapper):
@@ -189,15 +177,12 @@ class MeanAbsolutePercentageError(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    def __init__(
-        self,
-        reduction: str | None = _SOBS,
-        name: str = "mean_absolute_percentage_error",
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(
-            mean_absolute_percentage_error, name=name, reduction=reduction, dtype=dtype
-        )
+    __init__ = loss_init(
+        mean_absolute_percentage_error,
+        reduction=_SOBS,
+        name="mean_absolute_percentage_error",
+        dtype=None,
+    )
 
 
 class MeanSquaredLogarithmicError(LossFunctionWrapper):
@@ -209,15 +194,12 @@ class MeanSquaredLogarithmicError(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    def __init__(
-        self,
-        reduction: str | None = _SOBS,
-        name: str = "mean_squared_logarithmic_error",
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(
-            mean_squared_logarithmic_error, name=name, reduction=reduction, dtype=dtype
-        )
+    __init__ = loss_init(
+        mean_squared_logarithmic_error,
+        reduction=_SOBS,
+        name="mean_squared_logarithmic_error",
+        dtype=None,
+    )
 
 
 class Huber(LossFunctionWrapper):
@@ -230,16 +212,9 @@ class Huber(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    def __init__(
-        self,
-        delta: float = 1.0,
-        reduction: str | None = _SOBS,
-        name: str = "huber_loss",
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(
-            huber, name=name, reduction=reduction, dtype=dtype, delta=delta
-        )
+    __init__ = loss_init(
+        huber, delta=1.0, reduction=_SOBS, name="huber_loss", dtype=None
+    )
 
 
 class LogCosh(LossFunctionWrapper):
@@ -251,10 +226,7 @@ class LogCosh(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    def __init__(
-        self, reduction: str | None = _SOBS, name: str = "log_cosh", dtype: Any = None
-    ) -> None:
-        super().__init__(log_cosh, name=name, reduction=reduction, dtype=dtype)
+    __init__ = loss_init(log_cosh, reduction=_SOBS, name="log_cosh", dtype=None)
 
 
 class CosineSimilarity(LossFunctionWrapper):
@@ -267,13 +239,10 @@ class CosineSimilarity(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    def __init__(
-        self,
-        axis: int = -1,
-        reduction: str | None = _SOBS,
-        name: str = "cosine_similarity",
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(
-            cosine_similarity, name=name, reduction=reduction, dtype=dtype, axis=axis
-        )
+    __init__ = loss_init(
+        cosine_similarity,
+        axis=-1,
+        reduction=_SOBS,
+        name="cosine_similarity",
+        dtype=None,
+    )

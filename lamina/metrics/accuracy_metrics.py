@@ -8,7 +8,7 @@ import torch
 
 from lamina.backend import floatx, to_torch_dtype
 from lamina.metrics._utils import as_tensor, squeeze_or_expand_to_same_rank
-from lamina.metrics.reduction_metrics import MeanMetricWrapper
+from lamina.metrics.reduction_metrics import MeanMetricWrapper, metric_init
 
 
 def _float(x: torch.Tensor) -> torch.Tensor:
@@ -102,8 +102,7 @@ class Accuracy(MeanMetricWrapper):
     0.75
     """
 
-    def __init__(self, name: str = "accuracy", dtype: Any = None) -> None:
-        super().__init__(accuracy, name=name, dtype=dtype)
+    __init__ = metric_init(accuracy, name="accuracy", dtype=None)
 
 
 class BinaryAccuracy(MeanMetricWrapper):
@@ -115,10 +114,9 @@ class BinaryAccuracy(MeanMetricWrapper):
         threshold: predictions above it count as 1.
     """
 
-    def __init__(
-        self, name: str = "binary_accuracy", dtype: Any = None, threshold: float = 0.5
-    ) -> None:
-        super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
+    __init__ = metric_init(
+        binary_accuracy, name="binary_accuracy", dtype=None, threshold=0.5
+    )
 
 
 class CategoricalAccuracy(MeanMetricWrapper):
@@ -129,8 +127,9 @@ class CategoricalAccuracy(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    def __init__(self, name: str = "categorical_accuracy", dtype: Any = None) -> None:
-        super().__init__(categorical_accuracy, name=name, dtype=dtype)
+    __init__ = metric_init(
+        categorical_accuracy, name="categorical_accuracy", dtype=None
+    )
 
 
 class SparseCategoricalAccuracy(MeanMetricWrapper):
@@ -141,10 +140,9 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    def __init__(
-        self, name: str = "sparse_categorical_accuracy", dtype: Any = None
-    ) -> None:
-        super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
+    __init__ = metric_init(
+        sparse_categorical_accuracy, name="sparse_categorical_accuracy", dtype=None
+    )
 
 
 class TopKCategoricalAccuracy(MeanMetricWrapper):
@@ -156,10 +154,9 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    def __init__(
-        self, k: int = 5, name: str = "top_k_categorical_accuracy", dtype: Any = None
-    ) -> None:
-        super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
+    __init__ = metric_init(
+        top_k_categorical_accuracy, k=5, name="top_k_categorical_accuracy", dtype=None
+    )
 
 
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):

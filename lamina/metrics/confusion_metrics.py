@@ -167,6 +167,12 @@ class _PrecisionRecall(_ThresholdedMetric):
         """Returns the constructor arguments."""
         return {**super().get_config(), "top_k": self.top_k, "class_id": self.class_id}
 
+    def result(self) -> torch.Tensor:
+        """Returns `tp / (tp + x)`, `x` the second count (one per threshold)."""
+        other = getattr(self, _NAMES[self._counts[1]])
+        value = divide_no_nan(self.true_positives, self.true_positives + other)
+        return self._squeeze(value)
+
 
 class Precision(_PrecisionRecall):
     """Fraction of positive predictions that are right: `tp / (tp + fp)`.
@@ -188,13 +194,6 @@ class Precision(_PrecisionRecall):
 
     _counts = ("tp", "fp")
 
-    def result(self) -> torch.Tensor:
-        """Returns the precision (one per threshold when several are given)."""
-        value = divide_no_nan(
-            self.true_positives, self.true_positives + self.false_positives
-        )
-        return self._squeeze(value)
-
 
 class Recall(_PrecisionRecall):
     """Fraction of positive labels that are found: `tp / (tp + fn)`.
@@ -210,10 +209,3 @@ class Recall(_PrecisionRecall):
     """
 
     _counts = ("tp", "fn")
-
-    def result(self) -> torch.Tensor:
-        """Returns the recall (one per threshold when several are given)."""
-        value = divide_no_nan(
-            self.true_positives, self.true_positives + self.false_negatives
-        )
-        return self._squeeze(value)

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from lamina.backend import epsilon
 from lamina.metrics._utils import as_tensor, squeeze_or_expand_to_same_rank
-from lamina.metrics.reduction_metrics import MeanMetricWrapper
+from lamina.metrics.reduction_metrics import MeanMetricWrapper, metric_init
 
 
 def _pair(
@@ -147,20 +147,13 @@ class BinaryCrossentropy(MeanMetricWrapper):
         label_smoothing: squeeze labels towards 0.5 by this amount.
     """
 
-    def __init__(
-        self,
-        name: str = "binary_crossentropy",
-        dtype: Any = None,
-        from_logits: bool = False,
-        label_smoothing: float = 0,
-    ) -> None:
-        super().__init__(
-            binary_crossentropy,
-            name=name,
-            dtype=dtype,
-            from_logits=from_logits,
-            label_smoothing=label_smoothing,
-        )
+    __init__ = metric_init(
+        binary_crossentropy,
+        name="binary_crossentropy",
+        dtype=None,
+        from_logits=False,
+        label_smoothing=0,
+    )
 
 
 class CategoricalCrossentropy(MeanMetricWrapper):
@@ -174,22 +167,14 @@ class CategoricalCrossentropy(MeanMetricWrapper):
         axis: the class axis.
     """
 
-    def __init__(
-        self,
-        name: str = "categorical_crossentropy",
-        dtype: Any = None,
-        from_logits: bool = False,
-        label_smoothing: float = 0,
-        axis: int = -1,
-    ) -> None:
-        super().__init__(
-            categorical_crossentropy,
-            name=name,
-            dtype=dtype,
-            from_logits=from_logits,
-            label_smoothing=label_smoothing,
-            axis=axis,
-        )
+    __init__ = metric_init(
+        categorical_crossentropy,
+        name="categorical_crossentropy",
+        dtype=None,
+        from_logits=False,
+        label_smoothing=0,
+        axis=-1,
+    )
 
 
 class SparseCategoricalCrossentropy(MeanMetricWrapper):
@@ -203,22 +188,14 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
         axis: the class axis.
     """
 
-    def __init__(
-        self,
-        name: str = "sparse_categorical_crossentropy",
-        dtype: Any = None,
-        from_logits: bool = False,
-        ignore_class: int | None = None,
-        axis: int = -1,
-    ) -> None:
-        super().__init__(
-            sparse_categorical_crossentropy,
-            name=name,
-            dtype=dtype,
-            from_logits=from_logits,
-            ignore_class=ignore_class,
-            axis=axis,
-        )
+    __init__ = metric_init(
+        sparse_categorical_crossentropy,
+        name="sparse_categorical_crossentropy",
+        dtype=None,
+        from_logits=False,
+        ignore_class=None,
+        axis=-1,
+    )
 
 
 class KLDivergence(MeanMetricWrapper):
@@ -229,8 +206,7 @@ class KLDivergence(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    def __init__(self, name: str = "kl_divergence", dtype: Any = None) -> None:
-        super().__init__(kl_divergence, name=name, dtype=dtype)
+    __init__ = metric_init(kl_divergence, name="kl_divergence", dtype=None)
 
 
 class Poisson(MeanMetricWrapper):
@@ -241,8 +217,7 @@ class Poisson(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    def __init__(self, name: str = "poisson", dtype: Any = None) -> None:
-        super().__init__(poisson, name=name, dtype=dtype)
+    __init__ = metric_init(poisson, name="poisson", dtype=None)
 
 
 class Hinge(MeanMetricWrapper):
@@ -253,8 +228,7 @@ class Hinge(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    def __init__(self, name: str = "hinge", dtype: Any = None) -> None:
-        super().__init__(hinge, name=name, dtype=dtype)
+    __init__ = metric_init(hinge, name="hinge", dtype=None)
 
 
 class SquaredHinge(MeanMetricWrapper):
@@ -265,8 +239,7 @@ class SquaredHinge(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    def __init__(self, name: str = "squared_hinge", dtype: Any = None) -> None:
-        super().__init__(squared_hinge, name=name, dtype=dtype)
+    __init__ = metric_init(squared_hinge, name="squared_hinge", dtype=None)
 
 
 class CategoricalHinge(MeanMetricWrapper):
@@ -277,5 +250,4 @@ class CategoricalHinge(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    def __init__(self, name: str = "categorical_hinge", dtype: Any = None) -> None:
-        super().__init__(categorical_hinge, name=name, dtype=dtype)
+    __init__ = metric_init(categorical_hinge, name="categorical_hinge", dtype=None)

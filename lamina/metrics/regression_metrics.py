@@ -9,7 +9,7 @@ import torch
 
 from lamina.backend import epsilon
 from lamina.metrics._utils import as_tensor, squeeze_or_expand_to_same_rank
-from lamina.metrics.reduction_metrics import Mean, MeanMetricWrapper
+from lamina.metrics.reduction_metrics import Mean, MeanMetricWrapper, metric_init
 
 
 def _pair(y_true: Any, y_pred: Any) -> tuple[torch.Tensor, torch.Tensor]:
@@ -75,8 +75,7 @@ class MeanSquaredError(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    def __init__(self, name: str = "mean_squared_error", dtype: Any = None) -> None:
-        super().__init__(mean_squared_error, name=name, dtype=dtype)
+    __init__ = metric_init(mean_squared_error, name="mean_squared_error", dtype=None)
 
 
 class MeanAbsoluteError(MeanMetricWrapper):
@@ -92,8 +91,7 @@ class MeanAbsoluteError(MeanMetricWrapper):
     0.5
     """
 
-    def __init__(self, name: str = "mean_absolute_error", dtype: Any = None) -> None:
-        super().__init__(mean_absolute_error, name=name, dtype=dtype)
+    __init__ = metric_init(mean_absolute_error, name="mean_absolute_error", dtype=None)
 
 
 class MeanAbsolutePercentageError(MeanMetricWrapper):
@@ -104,10 +102,11 @@ class MeanAbsolutePercentageError(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    def __init__(
-        self, name: str = "mean_absolute_percentage_error", dtype: Any = None
-    ) -> None:
-        super().__init__(mean_absolute_percentage_error, name=name, dtype=dtype)
+    __init__ = metric_init(
+        mean_absolute_percentage_error,
+        name="mean_absolute_percentage_error",
+        dtype=None,
+    )
 
 
 class MeanSquaredLogarithmicError(MeanMetricWrapper):
@@ -118,10 +117,11 @@ class MeanSquaredLogarithmicError(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    def __init__(
-        self, name: str = "mean_squared_logarithmic_error", dtype: Any = None
-    ) -> None:
-        super().__init__(mean_squared_logarithmic_error, name=name, dtype=dtype)
+    __init__ = metric_init(
+        mean_squared_logarithmic_error,
+        name="mean_squared_logarithmic_error",
+        dtype=None,
+    )
 
 
 class LogCoshError(MeanMetricWrapper):
@@ -132,8 +132,7 @@ class LogCoshError(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    def __init__(self, name: str = "logcosh", dtype: Any = None) -> None:
-        super().__init__(log_cosh, name=name, dtype=dtype)
+    __init__ = metric_init(log_cosh, name="logcosh", dtype=None)
 
 
 class CosineSimilarity(MeanMetricWrapper):
@@ -145,10 +144,9 @@ class CosineSimilarity(MeanMetricWrapper):
         axis: axis along which the similarity is computed.
     """
 
-    def __init__(
-        self, name: str = "cosine_similarity", dtype: Any = None, axis: int = -1
-    ) -> None:
-        super().__init__(cosine_similarity, name=name, dtype=dtype, axis=axis)
+    __init__ = metric_init(
+        cosine_similarity, name="cosine_similarity", dtype=None, axis=-1
+    )
 
     def get_config(self) -> dict[str, Any]:
         """Returns the constructor arguments (Keras omits `axis`)."""

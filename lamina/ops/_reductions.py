@@ -30,6 +30,26 @@ def _all_axes(x: torch.Tensor, axis: Any) -> tuple[int, ...]:
     return (axis,) if isinstance(axis, int) else tuple(axis)
 
 
+def _over_axes(fn: Any, x: torch.Tensor, axis: Any, keepdims: bool) -> torch.Tensor:
+    """Runs the torch reduction `fn` over the axes Keras's `axis` names."""
+    return fn(x, dim=_all_axes(x, axis), keepdim=keepdims)
+
+
+def _bounded(
+    fn: Any, x: Any, axis: Any, keepdims: bool, low: Any = None, high: Any = None
+) -> torch.Tensor:
+    """`fn` over `axis`, then clamped to `[low, high]` where they are given."""
+    out = _over_axes(fn, to_tensor(x), axis, keepdims)
+    if low is None and high is None:
+        return out
+    return torch.clamp(out, min=low, max=high)
+
+
+def _population(fn: Any, x: Any, axis: Any, keepdims: bool) -> torch.Tensor:
+    """`torch.std`/`torch.var` dividing by N, over `axis`, in floating point."""
+    return fn(float_tensor(x), dim=_axes_arg(axis), correction=0, keepdim=keepdims)
+
+
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
     """Sum of the elements of `x` over `axis`.
 
@@ -90,9 +110,7 @@ def max(
     Returns:
         The reduced tensor, with the dtype of `x`.
     """
-    x = to_tensor(x)
-    out = torch.amax(x, dim=_all_axes(x, axis), keepdim=keepdims)
-    return out if initial is None else torch.clamp(out, min=initial)
+    return _bounded(torch.amax, x, axis, keepdims, low=initial)
 
 
 def min(
@@ -109,9 +127,7 @@ def min(
     Returns:
         The reduced tensor, with the dtype of `x`.
     """
-    x = to_tensor(x)
-    out = torch.amin(x, dim=_all_axes(x, axis), keepdim=keepdims)
-    return out if initial is None else torch.clamp(out, max=initial)
+    return _bounded(torch.amin, x, axis, keepdims, high=initial)
 
 
 def amax(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
@@ -126,28 +142,22 @@ def amin(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
 
 def std(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
     """Population standard deviation (divides by N) of `x` over `axis`."""
-    return torch.std(
-        float_tensor(x), dim=_axes_arg(axis), correction=0, keepdim=keepdims
-    )
+    return _population(torch.std, x, axis, keepdims)
 
 
 def var(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
     """Population variance (divides by N) of `x` over `axis`."""
-    return torch.var(
-        float_tensor(x), dim=_axes_arg(axis), correction=0, keepdim=keepdims
-    )
+    return _population(torch.var, x, axis, keepdims)
 
 
 def all(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
     """Whether every element of `x` over `axis` is true (non-zero); a bool tensor."""
-    x = to_tensor(x)
-    return torch.all(x, dim=_all_axes(x, axis), keepdim=keepdims)
+    return _over_axes(torch.all, to_tensor(x), axis, keepdims)
 
 
 def any(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
     """Whether some element of `x` over `axis` is true (non-zero); a bool tensor."""
-    x = to_tensor(x)
-    return torch.any(x, dim=_all_axes(x, axis), keepdim=keepdims)
+    return _over_axes(torch.any, to_tensor(x), axis, keepdims)
 
 
 def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> torch.Tensor:
@@ -202,8 +212,7 @@ def cumprod(x: Any, axis: int | None = None, dtype: Any = None) -> torch.Tensor:
 
 def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
     """`log(sum(exp(x)))` over `axis`, computed stably."""
-    x = float_tensor(x)
-    return torch.logsumexp(x, dim=_all_axes(x, axis), keepdim=keepdims)
+    return _over_axes(torch.logsumexp, float_tensor(x), axis, keepdims)
 
 
 def count_nonzero(x: Any, axis: Any = None) -> torch.Tensor:

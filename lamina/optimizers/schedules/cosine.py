@@ -7,6 +7,7 @@ from typing import Any
 
 from lamina.optimizers.schedules.learning_rate_schedule import (
     LearningRateSchedule,
+    _ArgumentsSchedule,
     _check_positive,
     _to_step,
 )
@@ -18,7 +19,7 @@ def _cosine(fraction: float, alpha: float, scale: float = 1.0) -> float:
     return (1.0 - alpha) * cosine + alpha
 
 
-class CosineDecay(LearningRateSchedule):
+class CosineDecay(_ArgumentsSchedule):
     """A cosine decay, with an optional linear warmup first.
 
     Without warmup, the rate is
@@ -52,12 +53,7 @@ class CosineDecay(LearningRateSchedule):
         warmup_steps: int = 0,
     ) -> None:
         _check_positive("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.alpha = alpha
-        self.name = name
-        self.warmup_target = warmup_target
-        self.warmup_steps = warmup_steps
+        self._keep_arguments(locals())
 
     def __call__(self, step: Any) -> float:
         step = _to_step(step)
@@ -71,16 +67,6 @@ class CosineDecay(LearningRateSchedule):
             return (target - initial) * (step / self.warmup_steps) + initial
         fraction = (step - self.warmup_steps) / self.decay_steps
         return target * _cosine(fraction, self.alpha)
-
-    def get_config(self) -> dict[str, Any]:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "alpha": self.alpha,
-            "name": self.name,
-            "warmup_target": self.warmup_target,
-            "warmup_steps": self.warmup_steps,
-        }
 
 
 class CosineDecayRestarts(LearningRateSchedule):

@@ -64,7 +64,27 @@ class LearningRateSchedule:
         return cls(**config)
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _ArgumentsSchedule(LearningRateSchedule):
+    """A schedule whose config is its constructor arguments, kept as attributes."""
+
+    def _keep_arguments(self, arguments: dict[str, Any]) -> None:
+        """Stores each constructor argument, given as `locals()`, as an attribute."""
+        self._config_keys = [key for key in arguments if key != "self"]
+        for key in self._config_keys:
+            setattr(self, key, arguments[key])
+
+    def get_config(self) -> dict[str, Any]:
+        """Returns the constructor arguments of the schedule."""
+        return {key: getattr(self, key) for key in self._config_keys}
+
+
+def _decay_exponent(step: Any, decay_steps: int, staircase: bool) -> float:
+    """`step / decay_steps`, floored when `staircase` is set."""
+    exponent = _to_step(step) / decay_steps
+    return math.floor(exponent) if staircase else exponent
+
+
+class ExponentialDecay(_ArgumentsSchedule):
     """Decays the learning rate exponentially.
 
     `initial_learning_rate * decay_rate ** (step / decay_steps)`, with the
@@ -92,29 +112,14 @@ class ExponentialDecay(LearningRateSchedule):
         name: str = "ExponentialDecay",
     ) -> None:
         _check_positive("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        self._keep_arguments(locals())
 
     def __call__(self, step: Any) -> float:
-        p = _to_step(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
+        p = _decay_exponent(step, self.decay_steps, self.staircase)
         return float(self.initial_learning_rate) * float(self.decay_rate) ** p
 
-    def get_config(self) -> dict[str, Any]:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
 
-
-class PiecewiseConstantDecay(LearningRateSchedule):
+class PiecewiseConstantDecay(_ArgumentsSchedule):
     """A piecewise constant learning rate.
 
     `values[0]` while `step <= boundaries[0]`, `values[i]` while
@@ -147,9 +152,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
                 f"values. Received: boundaries={boundaries} of length "
                 f"{len(boundaries)}, and values={values} of length {len(values)}."
             )
-        self.boundaries = boundaries
-        self.values = values
-        self.name = name
+        self._keep_arguments(locals())
 
     def __call__(self, step: Any) -> float:
         step = _to_step(step)
@@ -158,11 +161,8 @@ class PiecewiseConstantDecay(LearningRateSchedule):
                 return float(value)
         return float(self.values[-1])
 
-    def get_config(self) -> dict[str, Any]:
-        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
 
-
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_ArgumentsSchedule):
     """Decays the learning rate as the inverse of time.
 
     `initial_learning_rate / (1 + decay_rate * step / decay_steps)`, with
@@ -190,29 +190,14 @@ class InverseTimeDecay(LearningRateSchedule):
         name: str = "InverseTimeDecay",
     ) -> None:
         _check_positive("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        self._keep_arguments(locals())
 
     def __call__(self, step: Any) -> float:
-        p = _to_step(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
+        p = _decay_exponent(step, self.decay_steps, self.staircase)
         return float(self.initial_learning_rate) / (1.0 + self.decay_rate * p)
 
-    def get_config(self) -> dict[str, Any]:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
 
-
-class PolynomialDecay(LearningRateSchedule):
+class PolynomialDecay(_ArgumentsSchedule):
     """Decays the learning rate polynomially to `end_learning_rate`.
 
     `(initial - end) * (1 - step / decay_steps) ** power + end`, with `step`
@@ -243,12 +228,7 @@ class PolynomialDecay(LearningRateSchedule):
         name: str = "PolynomialDecay",
     ) -> None:
         _check_positive("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.end_learning_rate = end_learning_rate
-        self.power = power
-        self.cycle = cycle
-        self.name = name
+        self._keep_arguments(locals())
 
     def __call__(self, step: Any) -> float:
         step = _to_step(step)
@@ -260,13 +240,3 @@ class PolynomialDecay(LearningRateSchedule):
         fraction = (1.0 - step / decay_steps) ** self.power
         span = float(self.initial_learning_rate) - float(self.end_learning_rate)
         return span * fraction + float(self.end_learning_rate)
-
-    def get_config(self) -> dict[str, Any]:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "end_learning_rate": self.end_learning_rate,
-            "power": self.power,
-            "cycle": self.cycle,
-            "name": self.name,
-        }
