@@ -14,6 +14,13 @@ from lamina.layers.input_spec import InputSpec
 
 CONV_FNS = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 
+# Argument kinds of each weight part, and the module that parses / serializes them.
+_FAMILIES = {
+    "initializer": initializers,
+    "regularizer": regularizers,
+    "constraint": constraints,
+}
+
 
 def torch_kernel(kernel: torch.Tensor, rank: int) -> torch.Tensor:
     """Keras kernel `(*K, a, b)` as the torch weight `(b, a, *K)`, a view."""
@@ -21,10 +28,16 @@ def torch_kernel(kernel: torch.Tensor, rank: int) -> torch.Tensor:
 
 
 class ConvGeometry(Layer):
-    """Kernel size, strides, padding, dilation and data format of a conv layer."""
+    """Kernel size, strides, padding, dilation and data format of a conv layer.
+
+    Also stores, builds and serializes the weight arguments shared by every
+    convolution: `activation`, `use_bias` and, for each name in `weight_parts`,
+    `<part>_initializer`, `<part>_regularizer` and `<part>_constraint`.
+    """
 
     rank: int = 2
     paddings: tuple = ("valid", "same")
+    weight_parts: tuple = ("kernel", "bias")
     # Keras refuses strides > 1 together with dilation > 1 for these layers.
     strided_dilation: bool = False
 
@@ -104,6 +117,60 @@ class ConvGeometry(Layer):
         fn = CONV_FNS[self.rank]
         return fn(x, weight, bias, self.strides, padding, self.dilation_rate, groups)
 
+    def _set_weight_args(self, args: dict) -> None:
+        """Stores the activation, `use_bias` and weight-part arguments of `args`.
+
+        `args` is the constructor's `locals()`: it holds every argument by name.
+        """
+        self.activation = activations.get(args["activation"])
+        self.use_bias = bool(args["use_bias"])
+        for kind, family in _FAMILIES.items():
+            for part in self.weight_parts:
+                key = f"{part}_{kind}"
+                setattr(self, key, family.get(args[key]))
+
+    def _add_part(self, part: str, shape: tuple, name: str) -> torch.Tensor:
+        """Adds weight `name` with the initializer, regularizer, constraint of `part`."""
+        return self.add_weight(
+            shape=shape,
+            initializer=getattr(self, f"{part}_initializer"),
+            regularizer=getattr(self, f"{part}_regularizer"),
+            constraint=getattr(self, f"{part}_constraint"),
+            name=name,
+        )
+
+    def _add_bias(self, size: int) -> None:
+        """Adds `bias` of shape `(size,)` when `use_bias`, else sets it to None."""
+        self.bias = None
+        if self.use_bias:
+            self.bias = self._add_part("bias", (size,), "bias")
+
+    def _channels_first_input(
+        self, inputs: torch.Tensor, kernel: torch.Tensor
+    ) -> torch.Tensor:
+        """Checks the channels of `inputs` and returns them channels first."""
+        self._check_channels(inputs, kernel)
+        return cu.to_channels_first(inputs, self.data_format)
+
+    def _output(self, y: torch.Tensor) -> torch.Tensor:
+        """The activation of a channels-first result, back in `data_format`."""
+        return self.activation(cu.from_channels_first(y, self.data_format))
+
+    def _weight_config(self) -> dict:
+        """Config of the activation, `use_bias` and weight-part arguments."""
+        config = {
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+        }
+        for kind, family in _FAMILIES.items():
+            parts = self.weight_parts
+            if kind == "regularizer":
+                parts = (*parts, "activity")
+            for part in parts:
+                key = f"{part}_{kind}"
+                config[key] = family.serialize(getattr(self, key))
+        return config
+
     def _geometry_config(self) -> dict:
         return {
             "kernel_size": self.kernel_size,
@@ -150,14 +217,7 @@ class BaseConv(ConvGeometry):
                 f"groups. Received: groups={groups}, filters={filters}."
             )
         self._set_geometry(kernel_size, strides, padding, data_format, dilation_rate)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._set_weight_args(locals())
 
     def build(self, input_shape: tuple) -> None:
         channels = self._input_channels(input_shape)
@@ -167,30 +227,15 @@ class BaseConv(ConvGeometry):
                 f"of groups. Received groups={self.groups}, but the input has "
                 f"{channels} channels (full input shape is {tuple(input_shape)})."
             )
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, channels // self.groups, self.filters),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            name="kernel",
-        )
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(self.filters,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-                name="bias",
-            )
+        kernel_shape = (*self.kernel_size, channels // self.groups, self.filters)
+        self.kernel = self._add_part("kernel", kernel_shape, "kernel")
+        self._add_bias(self.filters)
         self.built = True
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
-        self._check_channels(inputs, self.kernel)
-        x = cu.to_channels_first(inputs, self.data_format)
+        x = self._channels_first_input(inputs, self.kernel)
         weight = torch_kernel(self.kernel, self.rank)
-        y = self._conv(x, weight, self.bias, self.groups)
-        return self.activation(cu.from_channels_first(y, self.data_format))
+        return self._output(self._conv(x, weight, self.bias, self.groups))
 
     def get_config(self) -> dict:
         return {
@@ -198,13 +243,5 @@ class BaseConv(ConvGeometry):
             "filters": self.filters,
             **self._geometry_config(),
             "groups": self.groups,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self._weight_config(),
         }

@@ -7,7 +7,6 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from lamina import activations, constraints, initializers, regularizers
 from lamina.layers.convolutional import _conv_utils as cu
 from lamina.layers.convolutional._base_conv import ConvGeometry, torch_kernel
 
@@ -71,14 +70,7 @@ class BaseConvTranspose(ConvGeometry):
         self.filters = cu.positive_count("filters", filters)
         self._set_geometry(kernel_size, strides, padding, data_format, dilation_rate)
         self.output_padding = self._check_output_padding(output_padding)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._set_weight_args(locals())
 
     def _check_output_padding(self, value: Any) -> tuple | None:
         if value is None:
@@ -96,27 +88,13 @@ class BaseConvTranspose(ConvGeometry):
 
     def build(self, input_shape: tuple) -> None:
         channels = self._input_channels(input_shape)
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, self.filters, channels),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            name="kernel",
-        )
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(self.filters,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-                name="bias",
-            )
+        kernel_shape = (*self.kernel_size, self.filters, channels)
+        self.kernel = self._add_part("kernel", kernel_shape, "kernel")
+        self._add_bias(self.filters)
         self.built = True
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
-        self._check_channels(inputs, self.kernel)
-        x = cu.to_channels_first(inputs, self.data_format)
+        x = self._channels_first_input(inputs, self.kernel)
         extras = self.output_padding or (None,) * self.rank
         axes = [
             transpose_axis(*args, self.padding, e)
@@ -145,21 +123,13 @@ class BaseConvTranspose(ConvGeometry):
         )
         if any(a[1] < 0 for a in axes):
             y = y[(slice(None), slice(None), *(slice(0, a[2]) for a in axes))]
-        return self.activation(cu.from_channels_first(y, self.data_format))
+        return self._output(y)
 
     def get_config(self) -> dict:
-        config = {**super().get_config(), "filters": self.filters}
-        config.update(self._geometry_config())
         return {
-            **config,
+            **super().get_config(),
+            "filters": self.filters,
+            **self._geometry_config(),
             "output_padding": self.output_padding,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self._weight_config(),
         }

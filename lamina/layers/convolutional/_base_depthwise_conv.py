@@ -6,7 +6,6 @@ from typing import Any
 
 import torch
 
-from lamina import activations, constraints, initializers, regularizers
 from lamina.layers.convolutional import _conv_utils as cu
 from lamina.layers.convolutional._base_conv import ConvGeometry, torch_kernel
 
@@ -28,6 +27,7 @@ class BaseDepthwiseConv(ConvGeometry):
     """
 
     strided_dilation = True
+    weight_parts = ("depthwise", "bias")
 
     def __init__(
         self,
@@ -51,54 +51,24 @@ class BaseDepthwiseConv(ConvGeometry):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.depth_multiplier = cu.positive_count("depth_multiplier", depth_multiplier)
         self._set_geometry(kernel_size, strides, padding, data_format, dilation_rate)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._set_weight_args(locals())
 
     def build(self, input_shape: tuple) -> None:
         channels = self._input_channels(input_shape)
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
-            name="kernel",
-        )
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(channels * self.depth_multiplier,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-                name="bias",
-            )
+        kernel_shape = (*self.kernel_size, channels, self.depth_multiplier)
+        self.kernel = self._add_part("depthwise", kernel_shape, "kernel")
+        self._add_bias(channels * self.depth_multiplier)
         self.built = True
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
-        self._check_channels(inputs, self.kernel)
-        x = cu.to_channels_first(inputs, self.data_format)
+        x = self._channels_first_input(inputs, self.kernel)
         weight = depthwise_weight(self.kernel, self.rank)
-        y = self._conv(x, weight, self.bias, self._built_channels)
-        return self.activation(cu.from_channels_first(y, self.data_format))
+        return self._output(self._conv(x, weight, self.bias, self._built_channels))
 
     def get_config(self) -> dict:
         return {
             **super().get_config(),
             "depth_multiplier": self.depth_multiplier,
             **self._geometry_config(),
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self._weight_config(),
         }

@@ -5,6 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 
+def int_axis(axis: Any) -> int:
+    """Returns `axis`, or raises TypeError if it is not an integer."""
+    if isinstance(axis, bool) or not isinstance(axis, int):
+        raise TypeError(f"`axis` must be an integer. Received: axis={axis!r}")
+    return axis
+
+
 def axis_list(axis: Any) -> list[int]:
     """Returns `axis` (an int or a sequence of ints) as a list of ints."""
     if isinstance(axis, (list, tuple)):
@@ -54,3 +61,27 @@ def broadcast_shape(rank: int, axes: list[int], sizes: list[int]) -> list[int]:
     for a, s in zip(axes, sizes, strict=True):
         shape[a] = s
     return shape
+
+
+def feature_axis(
+    layer: Any, input_shape: tuple, rank_note: str = "", axis_note: str = ""
+) -> tuple[int, int]:
+    """The non-negative index and known size of `layer.axis` in `input_shape`.
+
+    Raises if the input has rank below 2 or that axis has no known size; the
+    notes are added to the messages (e.g. `" (the channels)"`).
+    """
+    rank = len(input_shape)
+    if rank < 2:
+        raise ValueError(
+            f"Layer '{layer.name}' expects inputs of rank 2 or more{rank_note}. "
+            f"Received: input_shape={tuple(input_shape)}"
+        )
+    axis = resolve_axes(layer.name, [layer.axis], rank)[0]
+    size = input_shape[axis]
+    if size is None:
+        raise ValueError(
+            f"Layer '{layer.name}': axis {layer.axis} of the input{axis_note} must "
+            f"have a known size. Received: input_shape={tuple(input_shape)}"
+        )
+    return axis, int(size)

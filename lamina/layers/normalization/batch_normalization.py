@@ -7,13 +7,13 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from lamina import constraints, initializers, regularizers
 from lamina.layers.base import Layer
 from lamina.layers.input_spec import InputSpec
-from lamina.layers.normalization._axes import resolve_axes
+from lamina.layers.normalization._affine import AffineMixin
+from lamina.layers.normalization._axes import feature_axis, int_axis
 
 
-class BatchNormalization(Layer):
+class BatchNormalization(AffineMixin, Layer):
     """Normalizes each feature with the batch's statistics (training) or moving ones.
 
     In training (`training=True` and `layer.trainable`), the output is
@@ -58,6 +58,8 @@ class BatchNormalization(Layer):
     torch.Size([4, 3])
     """
 
+    initializer_parts = ("beta", "gamma", "moving_mean", "moving_variance")
+
     def __init__(
         self,
         axis: int = -1,
@@ -80,8 +82,7 @@ class BatchNormalization(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if isinstance(axis, bool) or not isinstance(axis, int):
-            raise TypeError(f"`axis` must be an integer. Received: axis={axis!r}")
+        int_axis(axis)
         if renorm:
             raise ValueError(
                 "Batch renormalization is not supported by lamina's "
@@ -92,14 +93,7 @@ class BatchNormalization(Layer):
         self.epsilon = float(epsilon)
         self.center = bool(center)
         self.scale = bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
-        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        self._set_affine_args(locals())
         self.renorm = False
         self.renorm_clipping = renorm_clipping
         self.renorm_momentum = float(renorm_momentum)
@@ -107,38 +101,10 @@ class BatchNormalization(Layer):
         self.supports_masking = True
 
     def build(self, input_shape: tuple) -> None:
-        rank = len(input_shape)
-        if rank < 2:
-            raise ValueError(
-                f"Layer '{self.name}' expects inputs of rank 2 or more (a batch "
-                f"axis and a features axis). Received: input_shape={tuple(input_shape)}"
-            )
-        axis = resolve_axes(self.name, [self.axis], rank)[0]
-        dim = input_shape[axis]
-        if dim is None:
-            raise ValueError(
-                f"Layer '{self.name}': axis {self.axis} of the input must have a "
-                f"known size. Received: input_shape={tuple(input_shape)}"
-            )
-        self._axis = axis
-        shape = (int(dim),)
-        self.gamma = self.beta = None
-        if self.scale:
-            self.gamma = self.add_weight(
-                shape=shape,
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-                name="gamma",
-            )
-        if self.center:
-            self.beta = self.add_weight(
-                shape=shape,
-                initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-                name="beta",
-            )
+        note = " (a batch axis and a features axis)"
+        self._axis, dim = feature_axis(self, input_shape, rank_note=note)
+        shape = (dim,)
+        self._add_affine(shape, self.scale, self.center)
         self.moving_mean = self.add_weight(
             shape=shape,
             initializer=self.moving_mean_initializer,
@@ -151,7 +117,7 @@ class BatchNormalization(Layer):
             trainable=False,
             name="moving_variance",
         )
-        self.input_spec = InputSpec(ndim=rank, axes={axis: int(dim)})
+        self.input_spec = InputSpec(ndim=len(input_shape), axes={self._axis: dim})
         self.built = True
 
     def call(
@@ -232,18 +198,7 @@ class BatchNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "moving_mean_initializer": initializers.serialize(
-                self.moving_mean_initializer
-            ),
-            "moving_variance_initializer": initializers.serialize(
-                self.moving_variance_initializer
-            ),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **self._affine_config(),
             "synchronized": self.synchronized,
             "renorm": self.renorm,
             "renorm_clipping": self.renorm_clipping,

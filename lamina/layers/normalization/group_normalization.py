@@ -7,13 +7,13 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from lamina import constraints, initializers, regularizers
 from lamina.layers.base import Layer
 from lamina.layers.input_spec import InputSpec
-from lamina.layers.normalization._axes import resolve_axes
+from lamina.layers.normalization._affine import AffineMixin
+from lamina.layers.normalization._axes import feature_axis, int_axis
 
 
-class GroupNormalization(Layer):
+class GroupNormalization(AffineMixin, Layer):
     """Splits the channels into `groups` and normalizes each group per sample.
 
     The mean and (biased) variance of each group are taken over the group's
@@ -70,55 +70,22 @@ class GroupNormalization(Layer):
                 "positive integer (or `-1` for instance normalization). "
                 f"Received: groups={groups!r}"
             )
-        if isinstance(axis, bool) or not isinstance(axis, int):
-            raise TypeError(f"`axis` must be an integer. Received: axis={axis!r}")
+        int_axis(axis)
         self.groups = groups
         self.axis = axis
         self.epsilon = float(epsilon)
         self.center = bool(center)
         self.scale = bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        self._set_affine_args(locals())
         self.supports_masking = True
 
     def build(self, input_shape: tuple) -> None:
-        rank = len(input_shape)
-        if rank < 2:
-            raise ValueError(
-                f"Layer '{self.name}' expects inputs of rank 2 or more. "
-                f"Received: input_shape={tuple(input_shape)}"
-            )
-        self._axis = resolve_axes(self.name, [self.axis], rank)[0]
-        channels = input_shape[self._axis]
-        if channels is None:
-            raise ValueError(
-                f"Layer '{self.name}': axis {self.axis} of the input (the channels) "
-                f"must have a known size. Received: input_shape={tuple(input_shape)}"
-            )
-        self._check_groups(int(channels))
-        shape = (int(channels),)
-        self.gamma = self.beta = None
-        if self.scale:
-            self.gamma = self.add_weight(
-                shape=shape,
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-                name="gamma",
-            )
-        if self.center:
-            self.beta = self.add_weight(
-                shape=shape,
-                initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-                name="beta",
-            )
-        self.input_spec = InputSpec(ndim=rank, axes={self._axis: int(channels)})
+        self._axis, channels = feature_axis(
+            self, input_shape, axis_note=" (the channels)"
+        )
+        self._check_groups(channels)
+        self._add_affine((channels,), self.scale, self.center)
+        self.input_spec = InputSpec(ndim=len(input_shape), axes={self._axis: channels})
         self.built = True
 
     def _check_groups(self, channels: int) -> None:
@@ -156,10 +123,5 @@ class GroupNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **self._affine_config(),
         }

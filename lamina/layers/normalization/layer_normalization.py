@@ -8,10 +8,10 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from lamina import constraints, initializers, regularizers
 from lamina.layers.base import Layer
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.normalization import _axes
+from lamina.layers.normalization._affine import AffineMixin
 
 _RMS_WARNING = (
     "You passed `rms_scaling=True`, which is deprecated. This argument scales "
@@ -20,7 +20,7 @@ _RMS_WARNING = (
 )
 
 
-class LayerNormalization(Layer):
+class LayerNormalization(AffineMixin, Layer):
     """Normalizes each sample: `gamma * (x - mean) / sqrt(var + epsilon) + beta`.
 
     The mean and (biased) variance are taken over `axis` for each sample
@@ -73,12 +73,7 @@ class LayerNormalization(Layer):
         self.rms_scaling = bool(rms_scaling)
         if self.rms_scaling:
             warnings.warn(_RMS_WARNING, UserWarning, stacklevel=2)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        self._set_affine_args(locals())
         self.supports_masking = True
 
     def build(self, input_shape: tuple) -> None:
@@ -89,23 +84,8 @@ class LayerNormalization(Layer):
         # Trailing axes: F.layer_norm's fused kernel applies directly.
         self._trailing = axes == list(range(rank - len(axes), rank))
         self._param_shape = _axes.broadcast_shape(rank, axes, sizes)
-        self.gamma = self.beta = None
-        if self.scale or self.rms_scaling:
-            self.gamma = self.add_weight(
-                shape=sizes,
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-                name="gamma",
-            )
-        if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(
-                shape=sizes,
-                initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-                name="beta",
-            )
+        scale = self.scale or self.rms_scaling
+        self._add_affine(sizes, scale, self.center and not self.rms_scaling)
         self.input_spec = InputSpec(ndim=rank, axes=dict(zip(axes, sizes, strict=True)))
         self.built = True
 
@@ -136,10 +116,5 @@ class LayerNormalization(Layer):
             "center": self.center,
             "scale": self.scale,
             "rms_scaling": self.rms_scaling,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **self._affine_config(),
         }

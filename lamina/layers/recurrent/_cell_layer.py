@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from lamina import regularizers
@@ -49,6 +50,19 @@ def split_kwargs(kwargs: dict) -> tuple[dict, dict]:
     kwargs.pop("implementation", None)  # Keras 2 argument, accepted and unused
     cell = {"dtype": kwargs.get("dtype"), "trainable": kwargs.get("trainable", True)}
     return cell, {**rnn, **kwargs}
+
+
+def cell_from_args(cell_class: type, name: str, args: dict) -> tuple[Layer, dict]:
+    """Builds a layer's cell from its constructor's `locals()`.
+
+    Every argument of `cell_class` is taken from `args` by name; `args["kwargs"]`
+    is split by `split_kwargs`. Returns the cell and the keyword arguments left
+    for `RNN`.
+    """
+    cell_kwargs, rnn_kwargs = split_kwargs(args["kwargs"])
+    params = inspect.signature(cell_class).parameters
+    cell_args = {key: args[key] for key in params if key != "kwargs"}
+    return cell_class(**cell_args, name=name, **cell_kwargs), rnn_kwargs
 
 
 class CellLayer(RNN):

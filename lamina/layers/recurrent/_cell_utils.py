@@ -64,27 +64,12 @@ class DropoutCellMixin:
 class CellWeightsMixin:
     """Stores and serializes the kernel / recurrent kernel / bias arguments."""
 
-    def _init_weight_args(
-        self,
-        kernel_initializer: Any,
-        recurrent_initializer: Any,
-        bias_initializer: Any,
-        kernel_regularizer: Any,
-        recurrent_regularizer: Any,
-        bias_regularizer: Any,
-        kernel_constraint: Any,
-        recurrent_constraint: Any,
-        bias_constraint: Any,
-    ) -> None:
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+    def _init_weight_args(self, args: dict) -> None:
+        """Stores the weight arguments of `args`, the constructor's `locals()`."""
+        for kind, family in _FAMILIES.items():
+            for part in _PARTS:
+                key = f"{part}_{kind}"
+                setattr(self, key, family.get(args[key]))
 
     def _add_kernels(self, input_dim: int, width: int) -> None:
         self.kernel = self.add_weight(
@@ -116,12 +101,13 @@ class CellWeightsMixin:
     def _weight_config(self) -> dict:
         config = {}
         for kind, family in _FAMILIES.items():
-            for part in ("kernel", "recurrent", "bias"):
+            for part in _PARTS:
                 key = f"{part}_{kind}"
                 config[key] = serialize(family, getattr(self, key))
         return config
 
 
+_PARTS = ("kernel", "recurrent", "bias")
 _FAMILIES = {
     "initializer": initializers,
     "regularizer": regularizers,

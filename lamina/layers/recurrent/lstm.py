@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lamina.layers.recurrent._cell_layer import CellLayer, split_kwargs
+from lamina.layers.recurrent._cell_layer import CellLayer, cell_from_args
 from lamina.layers.recurrent.lstm_cell import LSTMCell
 
 
@@ -64,17 +64,5 @@ class LSTM(CellLayer):
         seed: int | None = None,
         **kwargs: Any,
     ) -> None:
-        cell_kwargs, rnn_kwargs = split_kwargs(kwargs)
-        cell = LSTMCell(
-            units, activation=activation, recurrent_activation=recurrent_activation,
-            use_bias=use_bias, kernel_initializer=kernel_initializer,
-            recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer, unit_forget_bias=unit_forget_bias,
-            kernel_regularizer=kernel_regularizer,
-            recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
-            dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
-            name="lstm_cell", **cell_kwargs,
-        )  # fmt: skip
+        cell, rnn_kwargs = cell_from_args(LSTMCell, "lstm_cell", locals())
         super().__init__(cell, activity_regularizer=activity_regularizer, **rnn_kwargs)

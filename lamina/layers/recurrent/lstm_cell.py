@@ -74,11 +74,7 @@ class LSTMCell(DropoutCellMixin, CellWeightsMixin, Layer):
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = bool(use_bias)
         self.unit_forget_bias = bool(unit_forget_bias)
-        self._init_weight_args(
-            kernel_initializer, recurrent_initializer, bias_initializer,
-            kernel_regularizer, recurrent_regularizer, bias_regularizer,
-            kernel_constraint, recurrent_constraint, bias_constraint,
-        )  # fmt: skip
+        self._init_weight_args(locals())
         self._init_dropout(dropout, recurrent_dropout, seed)
         self.state_size = [self.units, self.units]
         self.output_size = self.units

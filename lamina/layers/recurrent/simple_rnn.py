@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lamina.layers.recurrent._cell_layer import CellLayer, split_kwargs
+from lamina.layers.recurrent._cell_layer import CellLayer, cell_from_args
 from lamina.layers.recurrent.simple_rnn_cell import SimpleRNNCell
 
 
@@ -60,16 +60,5 @@ class SimpleRNN(CellLayer):
         seed: int | None = None,
         **kwargs: Any,
     ) -> None:
-        cell_kwargs, rnn_kwargs = split_kwargs(kwargs)
-        cell = SimpleRNNCell(
-            units, activation=activation, use_bias=use_bias,
-            kernel_initializer=kernel_initializer,
-            recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-            recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
-            dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
-            name="simple_rnn_cell", **cell_kwargs,
-        )  # fmt: skip
+        cell, rnn_kwargs = cell_from_args(SimpleRNNCell, "simple_rnn_cell", locals())
         super().__init__(cell, activity_regularizer=activity_regularizer, **rnn_kwargs)

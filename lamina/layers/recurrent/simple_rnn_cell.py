@@ -65,11 +65,7 @@ class SimpleRNNCell(DropoutCellMixin, CellWeightsMixin, Layer):
         self.units = positive_int("units", units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self._init_weight_args(
-            kernel_initializer, recurrent_initializer, bias_initializer,
-            kernel_regularizer, recurrent_regularizer, bias_regularizer,
-            kernel_constraint, recurrent_constraint, bias_constraint,
-        )  # fmt: skip
+        self._init_weight_args(locals())
         self._init_dropout(dropout, recurrent_dropout, seed)
         self.state_size = self.units
         self.output_size = self.units

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 
-from lamina.backend import draw_seed
-from lamina.layers._checks import rate_in_unit_interval
-from lamina.layers.base import Layer
-from lamina.layers.regularization._noise import noise_shape_of, uniform
+from lamina.layers.regularization._noise import MaskDropout, noise_shape_of, uniform
 
 # -scale * alpha of SELU: the value SELU saturates to for very negative inputs.
 _ALPHA_PRIME = -1.7580993408473766
 
 
-class AlphaDropout(Layer):
+class AlphaDropout(MaskDropout):
     """Drops inputs to SELU's negative saturation value and re-normalizes.
 
     In training, dropped entries become `alpha' = -1.7581`, then the result is
@@ -36,20 +31,6 @@ class AlphaDropout(Layer):
         same as the input.
     """
 
-    def __init__(
-        self,
-        rate: float,
-        noise_shape: Any = None,
-        seed: int | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
-        self.rate = rate_in_unit_interval("rate", rate)
-        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
-        self.seed = seed
-        self._generator = draw_seed(seed)
-        self.supports_masking = True
-
     def call(self, inputs: torch.Tensor, training: bool | None = None) -> torch.Tensor:
         if not training or self.rate == 0:
             return inputs
@@ -60,11 +41,3 @@ class AlphaDropout(Layer):
         keep = (uniform(shape, self._generator, inputs) >= rate).to(inputs.dtype)
         dropped = inputs * keep + _ALPHA_PRIME * (1.0 - keep)
         return a * dropped + b
-
-    def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "rate": self.rate,
-            "seed": self.seed,
-            "noise_shape": self.noise_shape,
-        }

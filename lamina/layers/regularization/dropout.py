@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 import torch.nn.functional as F
 
-from lamina.backend import draw_seed
-from lamina.layers._checks import rate_in_unit_interval
-from lamina.layers.base import Layer
+from lamina.layers.regularization._noise import MaskDropout
 
 
-class Dropout(Layer):
+class Dropout(MaskDropout):
     """Sets inputs to 0 with probability `rate` in training, scaling the rest by
     `1 / (1 - rate)` so the expected sum is unchanged. Inference is the identity.
 
@@ -27,20 +23,6 @@ class Dropout(Layer):
         training: whether to drop (True) or pass through (False).
     """
 
-    def __init__(
-        self,
-        rate: float,
-        noise_shape: Any = None,
-        seed: int | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
-        self.rate = rate_in_unit_interval("rate", rate)
-        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
-        self.seed = seed
-        self._generator = draw_seed(seed)
-        self.supports_masking = True
-
     def call(self, inputs: torch.Tensor, training: bool | None = None) -> torch.Tensor:
         if not training or self.rate == 0:
             return inputs
@@ -54,11 +36,3 @@ class Dropout(Layer):
         keep = torch.rand(shape, generator=self._generator).to(inputs.device)
         keep = (keep >= self.rate).to(inputs.dtype)
         return inputs * keep / (1.0 - self.rate)
-
-    def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "rate": self.rate,
-            "seed": self.seed,
-            "noise_shape": self.noise_shape,
-        }

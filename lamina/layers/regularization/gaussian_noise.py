@@ -6,12 +6,10 @@ from typing import Any
 
 import torch
 
-from lamina.backend import draw_seed
-from lamina.layers.base import Layer
-from lamina.layers.regularization._noise import normal, unit_interval
+from lamina.layers.regularization._noise import NoiseLayer, normal, unit_interval
 
 
-class GaussianNoise(Layer):
+class GaussianNoise(NoiseLayer):
     """Adds `N(0, stddev**2)` noise to the inputs in training; identity in inference.
 
     Args:
@@ -25,17 +23,13 @@ class GaussianNoise(Layer):
         same as the input.
     """
 
+    amount_name = "stddev"
+    amount_check = staticmethod(unit_interval)
+
     def __init__(self, stddev: float, seed: int | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.stddev = unit_interval("stddev", stddev)
-        self.seed = seed
-        self._generator = draw_seed(seed)
-        self.supports_masking = True
+        super().__init__(stddev, seed, **kwargs)
 
     def call(self, inputs: torch.Tensor, training: bool | None = None) -> torch.Tensor:
         if not training or self.stddev == 0:
             return inputs
         return inputs + normal(inputs.shape, self._generator, inputs) * self.stddev
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}

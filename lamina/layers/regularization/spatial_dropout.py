@@ -6,17 +6,16 @@ from typing import Any
 
 import torch
 
-from lamina.backend import draw_seed
-from lamina.layers.base import Layer
 from lamina.layers.input_spec import InputSpec
-from lamina.layers.regularization._noise import uniform, unit_interval
+from lamina.layers.regularization._noise import NoiseLayer, uniform, unit_interval
 from lamina.layers.reshaping._args import data_format_arg
 
 
-class _SpatialDropout(Layer):
+class _SpatialDropout(NoiseLayer):
     """Dropout with one keep/drop draw per (sample, channel), shared over space."""
 
     rank = 0  # spatial axes
+    amount_check = staticmethod(unit_interval)
 
     def __init__(
         self,
@@ -25,13 +24,9 @@ class _SpatialDropout(Layer):
         seed: int | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
-        self.rate = unit_interval("rate", rate)
+        super().__init__(rate, seed, **kwargs)
         self.data_format = data_format_arg(data_format)
-        self.seed = seed
-        self._generator = draw_seed(seed)
         self.input_spec = InputSpec(ndim=self.rank + 2)
-        self.supports_masking = True
 
     def call(self, inputs: torch.Tensor, training: bool | None = None) -> torch.Tensor:
         if not training or self.rate == 0:
@@ -46,7 +41,7 @@ class _SpatialDropout(Layer):
         return inputs * keep.to(inputs.dtype) / (1.0 - self.rate)
 
     def get_config(self) -> dict:
-        config = {**super().get_config(), "rate": self.rate, "seed": self.seed}
+        config = super().get_config()
         if self.rank > 1:
             config["data_format"] = self.data_format
         return config

@@ -1,25 +1,19 @@
-"""Argument parsing for the reshaping layers: data formats, sizes, paddings."""
+"""Argument parsing for the reshaping layers: data formats, sizes, paddings.
+
+`data_format_arg` is the convolution layers' `normalize_data_format`, so both
+parse `data_format` alike. Also holds `SpatialPairsLayer`, the shared base of
+the cropping and zero padding layers.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from lamina import backend
-
-_FORMATS = ("channels_first", "channels_last")
-
-
-def data_format_arg(data_format: str | None) -> str:
-    """Returns `data_format` (default: the global one), or raises if unknown."""
-    if data_format is None:
-        return backend.image_data_format()
-    value = str(data_format).lower()
-    if value not in _FORMATS:
-        raise ValueError(
-            "The `data_format` argument must be one of "
-            f"{{'channels_first', 'channels_last'}}. Received: data_format={data_format}"
-        )
-    return value
+from lamina.layers.base import Layer
+from lamina.layers.convolutional._conv_utils import (
+    normalize_data_format as data_format_arg,
+)
+from lamina.layers.input_spec import InputSpec
 
 
 def _is_int(v: Any) -> bool:
@@ -77,3 +71,34 @@ def pair(value: Any, name: str) -> tuple[int, int]:
 
 
 _WORDS = {2: "two", 3: "three"}
+
+
+class SpatialPairsLayer(Layer):
+    """A layer of `rank` spatial axes set by per-axis `(before, after)` amounts.
+
+    The amounts come in the argument named by `arg_name` (`"cropping"`,
+    `"padding"`), are stored under that name as `pair` (rank 1) or `pairs`
+    parses them, and appear in the config with `data_format`.
+    """
+
+    rank = 0
+    arg_name = ""
+
+    def __init__(self, value: Any, data_format: str | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if self.rank == 1:
+            stored: Any = pair(value, self.arg_name)
+            self._pairs = (stored,)
+        else:
+            stored = pairs(value, self.rank, self.arg_name)
+            self._pairs = stored
+        setattr(self, self.arg_name, stored)
+        self.data_format = data_format_arg(data_format)
+        self.input_spec = InputSpec(ndim=self.rank + 2)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            self.arg_name: getattr(self, self.arg_name),
+            "data_format": self.data_format,
+        }

@@ -6,26 +6,13 @@ from typing import Any
 
 import torch
 
-from lamina.layers.base import Layer
-from lamina.layers.input_spec import InputSpec
-from lamina.layers.reshaping import _args
+from lamina.layers.reshaping._args import SpatialPairsLayer
 
 
-class _Cropping(Layer):
+class _Cropping(SpatialPairsLayer):
     """Cropping of `rank` spatial axes; `cropping` holds `(before, after)` pairs."""
 
-    rank = 0
-
-    def __init__(self, cropping: Any, data_format: str | None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        if self.rank == 1:
-            self.cropping: Any = _args.pair(cropping, "cropping")
-            self._pairs = (self.cropping,)
-        else:
-            self.cropping = _args.pairs(cropping, self.rank, "cropping")
-            self._pairs = self.cropping
-        self.data_format = _args.data_format_arg(data_format)
-        self.input_spec = InputSpec(ndim=self.rank + 2)
+    arg_name = "cropping"
 
     def _spatial_axes(self) -> range:
         first = 2 if self.data_format == "channels_first" else 1
@@ -45,13 +32,6 @@ class _Cropping(Layer):
                 )
             index[axis] = slice(before, size - after)
         return inputs[tuple(index)]
-
-    def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "cropping": self.cropping,
-            "data_format": self.data_format,
-        }
 
 
 class Cropping1D(_Cropping):

@@ -7,26 +7,13 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from lamina.layers.base import Layer
-from lamina.layers.input_spec import InputSpec
-from lamina.layers.reshaping import _args
+from lamina.layers.reshaping._args import SpatialPairsLayer
 
 
-class _ZeroPadding(Layer):
+class _ZeroPadding(SpatialPairsLayer):
     """Zero padding of `rank` spatial axes; `padding` holds `(before, after)` pairs."""
 
-    rank = 0
-
-    def __init__(self, padding: Any, data_format: str | None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        if self.rank == 1:
-            self.padding: Any = _args.pair(padding, "padding")
-            self._pairs = (self.padding,)
-        else:
-            self.padding = _args.pairs(padding, self.rank, "padding")
-            self._pairs = self.padding
-        self.data_format = _args.data_format_arg(data_format)
-        self.input_spec = InputSpec(ndim=self.rank + 2)
+    arg_name = "padding"
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         # F.pad lists (before, after) from the last axis backwards.
@@ -34,13 +21,6 @@ class _ZeroPadding(Layer):
         for before, after in reversed(self._pairs):
             pad += [before, after]
         return F.pad(inputs, pad)
-
-    def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "padding": self.padding,
-            "data_format": self.data_format,
-        }
 
 
 class ZeroPadding1D(_ZeroPadding):
