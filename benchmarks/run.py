@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -97,8 +98,9 @@ def _versions() -> dict:
         "numpy": numpy.__version__,
         "machine": platform.machine(),
         "processor": platform.processor() or "?",
-        "cpus": __import__("os").cpu_count(),
+        "cpus": os.cpu_count(),
     }
+    os.environ.setdefault("KERAS_BACKEND", "torch")
     for mod in ("lamina", "keras", "sklearn"):
         try:
             versions[mod] = __import__(mod).__version__
@@ -122,7 +124,7 @@ def write_markdown(results: dict, path: Path) -> None:
     ]
     rows = results["fit"]
     contenders = [c for c in CONTENDERS if any(r["contender"] == c for r in rows)]
-    for t in sorted({r["threads"] for r in rows}):
+    for t in sorted({r["threads"] for r in rows}, key=lambda t: (t != 1, t)):
         label = (
             "one thread"
             if t == 1
@@ -178,6 +180,7 @@ def main() -> None:
     parser.add_argument(
         "--out", default=str(ROOT / "benchmarks" / "results" / "results.json")
     )
+    parser.add_argument("--md", default=str(ROOT / "benchmarks" / "RESULTS.md"))
     args = parser.parse_args()
     fit = measure(
         args.workloads.split(","),
@@ -198,8 +201,8 @@ def main() -> None:
     tmp = out.with_suffix(".tmp")
     tmp.write_text(json.dumps(results, indent=1))
     tmp.replace(out)
-    write_markdown(results, ROOT / "benchmarks" / "RESULTS.md")
-    print((ROOT / "benchmarks" / "RESULTS.md").read_text())
+    write_markdown(results, Path(args.md))
+    print(Path(args.md).read_text())
 
 
 if __name__ == "__main__":
