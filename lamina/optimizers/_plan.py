@@ -8,6 +8,7 @@ cached, so a training step only gathers its gradients into the groups.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -15,6 +16,22 @@ import torch
 # Keras computes step scalars (bias corrections) in the variable's dtype; numpy
 # scalars of that dtype reproduce its rounding on the host.
 _SCALAR_TYPES = {torch.float16: np.float16, torch.float64: np.float64}
+
+# Above this many elements in a group, out-of-place results go to buffers kept
+# between steps. A fresh allocation of a megabyte or more is fresh pages from
+# the OS, and faulting them in costs more than the arithmetic: on one CPU
+# thread, `_foreach_sqrt` over the Dense-512 model's moments (0.5M elements)
+# takes 1.5 ms against 0.4 ms written into kept buffers, and a third of Adam's
+# update on a 38M-parameter model. Below it, one multi-tensor call is cheaper
+# than a call per tensor.
+_REUSE_NUMEL = 1 << 15
+
+_FOREACH: dict[Callable, Callable] = {
+    torch.add: torch._foreach_add,
+    torch.addcmul: torch._foreach_addcmul,
+    torch.mul: torch._foreach_mul,
+    torch.sqrt: torch._foreach_sqrt,
+}
 
 
 class Group:
@@ -32,7 +49,17 @@ class Group:
             scalars (`np.float32` for float32 and bfloat16).
     """
 
-    __slots__ = ("decay", "dtype", "indices", "params", "positions", "real", "slots")
+    __slots__ = (
+        "_reuse",
+        "_scratch",
+        "decay",
+        "dtype",
+        "indices",
+        "params",
+        "positions",
+        "real",
+        "slots",
+    )
 
     def __init__(self, dtype: torch.dtype) -> None:
         self.positions: list[int] = []
@@ -42,6 +69,42 @@ class Group:
         self.decay: list[torch.Tensor] = []
         self.dtype = dtype
         self.real = _SCALAR_TYPES.get(dtype, np.float32)
+        self._scratch: list[list[torch.Tensor]] = []
+        self._reuse: bool | None = None
+
+    def elementwise(
+        self,
+        buffer: int,
+        op: Callable,
+        first: list[torch.Tensor],
+        *rest: Any,
+        **kwargs: Any,
+    ) -> list[torch.Tensor]:
+        """Returns `[op(t, *rest_i) for t in first]`, out of place.
+
+        Large groups write into scratch buffer set number `buffer`, reused on
+        every step (so a result is valid until the next call with the same
+        number); small ones take one multi-tensor call. `rest` holds scalars or
+        lists of tensors paired with `first`.
+
+        Args:
+            buffer: which scratch set to write into.
+            op: `torch.add`, `torch.addcmul`, `torch.mul` or `torch.sqrt`.
+            first: the tensors, one per variable.
+            *rest: the op's further arguments.
+            **kwargs: keyword arguments of the op (`alpha`, `value`).
+        """
+        if self._reuse is None:
+            self._reuse = sum(p.numel() for p in self.params) >= _REUSE_NUMEL
+        if not self._reuse:
+            return _FOREACH[op](first, *rest, **kwargs)
+        while len(self._scratch) <= buffer:
+            self._scratch.append([torch.empty_like(p) for p in self.params])
+        out = self._scratch[buffer]
+        for i, (o, t) in enumerate(zip(out, first, strict=True)):
+            args = [r[i] if isinstance(r, list) else r for r in rest]
+            op(t, *args, out=o, **kwargs)
+        return out
 
     def gather(self, grads: Sequence[torch.Tensor]) -> list[torch.Tensor]:
         """Returns this group's gradients, cast to the group's dtype."""

@@ -45,9 +45,9 @@ class Adadelta(Optimizer):
         acc_delta = group.slots["accumulated_delta_var"]
         torch._foreach_mul_(acc_grad, rho)
         torch._foreach_addcmul_(acc_grad, grads, grads, value=1 - rho)
-        numer = torch._foreach_add(acc_delta, eps)
+        numer = group.elementwise(0, torch.add, acc_delta, eps)
         torch._foreach_sqrt_(numer)
-        denom = torch._foreach_add(acc_grad, eps)
+        denom = group.elementwise(1, torch.add, acc_grad, eps)
         torch._foreach_sqrt_(denom)
         # delta = -numer * g / denom, kept with the sign folded into `lr`.
         torch._foreach_mul_(numer, grads)

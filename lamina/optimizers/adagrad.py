@@ -44,7 +44,7 @@ class Adagrad(Optimizer):
     ) -> None:
         acc = group.slots["accumulator"]
         torch._foreach_addcmul_(acc, grads, grads)
-        denom = torch._foreach_add(acc, self.epsilon)
+        denom = group.elementwise(0, torch.add, acc, self.epsilon)
         torch._foreach_sqrt_(denom)
         torch._foreach_addcdiv_(group.params, grads, denom, value=-lr)
 

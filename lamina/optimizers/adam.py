@@ -69,7 +69,7 @@ class Adam(Optimizer):
             v_hat = group.slots["velocity_hat"]
             torch._foreach_maximum_(v_hat, v)
             v = v_hat
-        denom = torch._foreach_sqrt(v)
+        denom = group.elementwise(0, torch.sqrt, v)
         torch._foreach_add_(denom, self.epsilon)
         torch._foreach_addcdiv_(group.params, m, denom, value=-alpha)
 

@@ -63,10 +63,10 @@ class RMSprop(Optimizer):
             avg = group.slots["average_gradient"]
             torch._foreach_mul_(avg, rho)
             torch._foreach_add_(avg, grads, alpha=1 - rho)
-            denom = torch._foreach_addcmul(v, avg, avg, value=-1.0)
+            denom = group.elementwise(0, torch.addcmul, v, avg, avg, value=-1.0)
             torch._foreach_add_(denom, self.epsilon)
         else:
-            denom = torch._foreach_add(v, self.epsilon)
+            denom = group.elementwise(0, torch.add, v, self.epsilon)
         torch._foreach_sqrt_(denom)
         if self.momentum > 0:
             m = group.slots["momentum"]

@@ -178,6 +178,44 @@ def test_gradient_accumulation_counts_updates():
     assert int(opt.variables[0]) == 7
 
 
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("Adam", {}),
+        ("Adam", {"amsgrad": True}),
+        ("AdamW", {}),
+        ("RMSprop", {}),
+        ("RMSprop", {"centered": True, "momentum": 0.5}),
+        ("Adagrad", {}),
+        ("Adadelta", {"learning_rate": 1.0}),
+        ("Nadam", {}),
+    ],
+)
+def test_reused_scratch_buffers_match_fresh_results(monkeypatch, name, kwargs):
+    """Large groups keep their temporaries between steps; the numbers stay equal."""
+    from lamina.optimizers import _plan
+
+    gen = torch.Generator().manual_seed(0)
+    start = [torch.randn(4, 5, generator=gen), torch.randn(5, generator=gen)]
+    grads = [[torch.randn_like(p) for p in start] for _ in range(4)]
+
+    def run():
+        params = [torch.nn.Parameter(p.clone()) for p in start]
+        opt = getattr(optimizers, name)(**kwargs)
+        for step_grads in grads:
+            opt.apply(step_grads, params)
+        (plan,) = opt._plans.values()
+        return [p.detach().numpy() for p in params], len(plan[0]._scratch)
+
+    fresh, no_buffers = run()
+    monkeypatch.setattr(_plan, "_REUSE_NUMEL", 0)
+    reused, buffers = run()
+    assert (no_buffers, buffers > 0) == (0, True)
+    for a, b in zip(fresh, reused, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(fresh[0], start[0].numpy())
+
+
 def test_global_clipnorm_handles_zero_gradients():
     params = _params()
     opt = optimizers.SGD(1.0, global_clipnorm=1.0)
