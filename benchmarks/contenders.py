@@ -77,6 +77,45 @@ def run_keras(wl: Workload, data: tuple, verbose: int = 0) -> float:
     return _fit_keras_like(keras, wl, data, verbose)
 
 
+def _keras_on(backend: str) -> Any:
+    """Imports Keras on `backend` (in this fresh process), as many threads as torch."""
+    import os
+
+    import torch
+
+    os.environ["KERAS_BACKEND"] = backend
+    one_thread = torch.get_num_threads() == 1 and os.environ.get("OMP_NUM_THREADS")
+    if backend == "jax" and one_thread:
+        os.environ["XLA_FLAGS"] = (
+            os.environ.get("XLA_FLAGS", "")
+            + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+        )
+        # XLA's CPU runtime still starts worker threads; pin the process to
+        # one core so that one-thread mode means one core.
+        if hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    import keras
+
+    if keras.backend.backend() != backend:
+        raise RuntimeError(
+            f"Keras was imported on {keras.backend.backend()!r}, not {backend!r}"
+        )
+    if backend == "tensorflow" and one_thread:
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    return keras
+
+
+def run_keras_jax(wl: Workload, data: tuple, verbose: int = 0) -> float:
+    return _fit_keras_like(_keras_on("jax"), wl, data, verbose)
+
+
+def run_keras_tensorflow(wl: Workload, data: tuple, verbose: int = 0) -> float:
+    return _fit_keras_like(_keras_on("tensorflow"), wl, data, verbose)
+
+
 def _torch_model(wl: Workload) -> Any:
     import torch
     from torch import nn
@@ -249,6 +288,8 @@ EXTRA_CONTENDERS = {"lamina_jit": run_lamina_jit}
 CONTENDERS = {
     "lamina": run_lamina,
     "keras_torch": run_keras,
+    "keras_jax": run_keras_jax,
+    "keras_tensorflow": run_keras_tensorflow,
     "torch_dataloader": run_torch_dataloader,
     "torch_tuned": run_torch_tuned,
     "sklearn": run_sklearn,
@@ -259,10 +300,12 @@ def available(name: str, wl: Workload) -> bool:
     if name == "sklearn":  # regression MLPs only, as in the issue's table
         return wl.task == "regression" and all(s[0] == "dense" for s in wl.layers)
     if name.startswith("keras"):
-        try:
-            import importlib.util
+        import importlib.util
 
-            return importlib.util.find_spec("keras") is not None
-        except ImportError:
-            return False
+        # Keras on JAX or TensorFlow runs only where that package is installed.
+        needs = {"keras_jax": "jax", "keras_tensorflow": "tensorflow"}
+        return all(
+            importlib.util.find_spec(mod) is not None
+            for mod in ("keras", needs.get(name, "torch"))
+        )
     return True

@@ -171,6 +171,8 @@ def write_markdown(results: dict, path: Path) -> None:
                 )
             lines.append(f"- {key}: {value}{verdict}")
         lines.append("")
+    if results.get("note"):
+        lines += [results["note"], ""]
     lines += [
         "Timings on this shared 2-core virtual machine move by 10 to 20% between",
         "runs; a ratio within about 0.05 of 1.00 is a tie.",
