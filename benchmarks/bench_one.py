@@ -7,7 +7,31 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def time_in_fresh_process(
+    workload: str,
+    contender: str,
+    threads: int = 1,
+    scale: float = 1.0,
+    verbose: int = 0,
+) -> float:
+    """Runs this module in a new interpreter and returns its fit seconds.
+
+    Raises:
+        subprocess.CalledProcessError: when the run fails (its stderr attached).
+    """
+    cmd = [sys.executable, "-m", "benchmarks.bench_one", workload, contender]
+    cmd += [str(threads), str(scale), str(verbose)]
+    proc = subprocess.run(
+        cmd, cwd=ROOT, capture_output=True, text=True, timeout=3600, check=True
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])["seconds"]
 
 
 def main() -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.bench_one import ROOT, time_in_fresh_process
 
 _IMPORT = (
     "import time; t=time.perf_counter(); import {mod}; print(time.perf_counter()-t)"
@@ -35,24 +34,23 @@ print(best(lambda: m.predict(x, verbose=0)) / best(direct))
 """
 
 
-def _python(code: str, env_extra: dict | None = None) -> float:
+def _python(code: str, terminal: bool = False) -> float:
+    """Runs `code` in a new one-thread interpreter; returns its last printed number.
+
+    With `terminal`, its output goes to a pseudo-terminal (`script` makes one).
+    """
     import os
 
-    env = {
-        **os.environ,
-        "KERAS_BACKEND": "torch",
-        "OMP_NUM_THREADS": "1",
-        **(env_extra or {}),
-    }
+    env = {**os.environ, "KERAS_BACKEND": "torch", "OMP_NUM_THREADS": "1"}
+    cmd = [sys.executable, "-c", code]
+    if terminal:
+        import shlex
+
+        cmd = ["script", "-qec", shlex.join(cmd), "/dev/null"]
     out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
+        cmd, cwd=ROOT, capture_output=True, text=True, env=env, check=True
     )
-    return float(out.stdout.strip().splitlines()[-1])
+    return float(out.stdout.replace("\r", "\n").strip().splitlines()[-1])
 
 
 def import_times(repeats: int) -> dict:
@@ -67,27 +65,11 @@ def import_times(repeats: int) -> dict:
     return res
 
 
-def _fit_seconds(workload: str, contender: str, verbose: int = 0) -> float:
-    import json
-
-    cmd = [
-        sys.executable,
-        "-m",
-        "benchmarks.bench_one",
-        workload,
-        contender,
-        "1",
-        "1.0",
-        str(verbose),
-    ]
-    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
-
-
 def jit_ratio(workload: str, repeats: int) -> float:
     """lamina fit time with jit_compile=True (compile included) over eager."""
     return statistics.median(
-        _fit_seconds(workload, "lamina_jit") / _fit_seconds(workload, "lamina")
+        time_in_fresh_process(workload, "lamina_jit")
+        / time_in_fresh_process(workload, "lamina")
         for _ in range(repeats)
     )
 
@@ -126,21 +108,9 @@ def verbose_cost(pairs: int) -> dict:
     code = _VERBOSE.format(pairs=pairs)
     res = {"verbose=1 / verbose=0 on W2, output to a pipe": _python(code)}
     if shutil.which("script"):
-        import os
-        import shlex
-
-        env = {**os.environ, "OMP_NUM_THREADS": "1"}
-        cmd = f"{shlex.quote(sys.executable)} -c {shlex.quote(code)}"
-        out = subprocess.run(
-            ["script", "-qec", cmd, "/dev/null"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
+        res["verbose=1 / verbose=0 on W2, live bar on a terminal"] = _python(
+            code, terminal=True
         )
-        last = out.stdout.replace("\r", "\n").strip().splitlines()[-1]
-        res["verbose=1 / verbose=0 on W2, live bar on a terminal"] = float(last)
     return res
 
 

@@ -22,31 +22,23 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.bench_one import ROOT, time_in_fresh_process
 from benchmarks.contenders import CONTENDERS, available
 from benchmarks.extras import run_extras
 from benchmarks.workloads import WORKLOADS
 
-ROOT = Path(__file__).resolve().parent.parent
 ANCHOR = "torch_tuned"
 
 
 def run_one(workload: str, contender: str, threads: int, scale: float) -> float | None:
-    cmd = [
-        sys.executable,
-        "-m",
-        "benchmarks.bench_one",
-        workload,
-        contender,
-        str(threads),
-        str(scale),
-    ]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=3600)
-    if proc.returncode != 0:
+    """Fit seconds from a fresh process, or `None` (stderr shown) when it fails."""
+    try:
+        return time_in_fresh_process(workload, contender, threads, scale)
+    except subprocess.CalledProcessError as err:
         print(
-            f"  {workload} {contender}: failed\n{proc.stderr[-2000:]}", file=sys.stderr
+            f"  {workload} {contender}: failed\n{err.stderr[-2000:]}", file=sys.stderr
         )
         return None
-    return json.loads(proc.stdout.strip().splitlines()[-1])["seconds"]
 
 
 def measure(
