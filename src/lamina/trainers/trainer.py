@@ -1,6 +1,6 @@
 """`Trainer`: compile / fit / evaluate / predict, mixed into `Model`.
 
-The loop follows DESIGN.md: data goes to the device once, batches are cut by
+The loop follows trainers/README.md: data goes to the device once, batches are cut by
 index, losses and metrics accumulate on the device and are read as floats once
 per epoch (and per batch only when a callback asks for batch logs).
 """

@@ -3,7 +3,7 @@
 A shared battery (`tests/layers/test_layer_battery.py`) runs over every entry:
 output shape and values against Keras 3 with copied weights, parameter and
 weight counts, config round trip, and one `fit` step that changes every
-trainable weight. Each family lists its cases in `lamina/testing/cases/`.
+trainable weight. Each family lists its cases in `src/lamina/testing/cases/`.
 """
 
 from __future__ import annotations
