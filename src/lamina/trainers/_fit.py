@@ -9,7 +9,7 @@ import torch
 
 from lamina.callbacks.callback_list import CallbackList
 from lamina.trainers import data_adapter as da
-from lamina.trainers._sources import ArraySource, IterableSource, is_batch_iterable
+from lamina.trainers._sources import ArraySource, check_validation_split, make_source
 
 
 def _verbose(verbose: Any) -> int:
@@ -51,35 +51,40 @@ def _prepare_arrays(
 def _training_source(model: Any, args: dict, batch_size: int) -> tuple:
     """The training source and the validation source (or None)."""
     device = model._device()
-    if is_batch_iterable(args["x"]):
-        source: Any = IterableSource(args["x"], device, args["steps_per_epoch"])
-        val = args["validation_data"]
-        if val is not None and not is_batch_iterable(val):
-            vx, vy, vsw = da.unpack_validation_data(val)
-            val = ArraySource(
-                *_prepare_arrays(model, vx, vy, vsw)[:3], batch_size, False, device
-            )
-        elif val is not None:
-            val = IterableSource(val, device, args["validation_steps"])
-        return source, val
-    x, y, sw, n = _prepare_arrays(
-        model, args["x"], args["y"], args["sample_weight"], args["class_weight"]
+    source = make_source(
+        args["x"],
+        args["y"],
+        args["sample_weight"],
+        device=device,
+        batch_size=batch_size,
+        steps=args["steps_per_epoch"],
+        shuffle=bool(args["shuffle"]),
+        class_weight=args["class_weight"],
     )
     val_bs = _batch_size(
         args["validation_batch_size"] or batch_size, "validation_batch_size"
     )
     val = None
     if args["validation_data"] is not None:
-        if is_batch_iterable(args["validation_data"]):
-            val = IterableSource(
-                args["validation_data"], device, args["validation_steps"]
-            )
-        else:
+        val = make_source(
+            args["validation_data"],
+            device=device,
+            batch_size=val_bs,
+            steps=args["validation_steps"],
+        )
+        if val is None:
             vx, vy, vsw = da.unpack_validation_data(args["validation_data"])
             val = ArraySource(
                 *_prepare_arrays(model, vx, vy, vsw)[:3], val_bs, False, device
             )
-    elif args["validation_split"]:
+    if source is not None:
+        if args["validation_split"] and val is None:
+            check_validation_split(args["x"], args["y"], args["sample_weight"])
+        return source, val
+    x, y, sw, n = _prepare_arrays(
+        model, args["x"], args["y"], args["sample_weight"], args["class_weight"]
+    )
+    if val is None and args["validation_split"]:
         (x, y, sw), (vx, vy, vsw) = da.split_validation(
             (x, y, sw), args["validation_split"], n
         )
@@ -111,12 +116,15 @@ def run_fit(model: Any, args: dict) -> Any:
         model.train()
         _train_epoch(runner, callbacks, source.batches(steps))
         model.eval()
+        if source.seen == 0:  # the input ran out (warned): no epoch to report
+            break
         logs = runner.logs()
         if val is not None and (epoch + 1) % args["validation_freq"] == 0:
             val_logs = _evaluate_source(runner, val, args["validation_steps"])
-            logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            if val.seen:  # an exhausted validation input reports nothing
+                logs.update({f"val_{k}": v for k, v in val_logs.items()})
         callbacks.on_epoch_end(epoch, logs)
-        if model.stop_training:
+        if model.stop_training or source.exhausted:
             break
     callbacks.on_train_end(logs)
     return callbacks.history
@@ -165,9 +173,10 @@ def run_evaluate(
     callbacks: Any,
 ) -> dict:
     device = model._device()
-    if is_batch_iterable(x):
-        source: Any = IterableSource(x, device, steps)
-    else:
+    source = make_source(
+        x, y, sw, device=device, batch_size=_batch_size(batch_size), steps=steps
+    )
+    if source is None:
         xs, ys, sws, _ = _prepare_arrays(model, x, y, sw)
         source = ArraySource(xs, ys, sws, _batch_size(batch_size), False, device)
     runner = model._get_runner(*source.sample())
@@ -183,6 +192,7 @@ def run_evaluate(
     cbs.on_test_begin()
     model.eval()
     logs = _evaluate_source(runner, source, steps, cbs)
+    _check_read_some(source, "evaluate")
     cbs.on_test_end(logs)
     return logs
 
@@ -193,9 +203,10 @@ def run_predict(
     from lamina.trainers.trainer import _to_numpy
 
     device = model._device()
-    if is_batch_iterable(x):
-        source: Any = IterableSource(x, device, steps)
-    else:
+    source = make_source(
+        x, device=device, batch_size=_batch_size(batch_size), steps=steps
+    )
+    if source is None:
         source = ArraySource(
             da.to_structure(x, device, "x"),
             None,
@@ -205,6 +216,7 @@ def run_predict(
             device,
         )
     batches = [b[0] for b in source.batches(steps or source.steps)]
+    _check_read_some(source, "predict")
     cbs = CallbackList(
         callbacks,
         model=model,
@@ -228,6 +240,15 @@ def run_predict(
                 cbs.batch_end("predict", step, lambda o=out: {"outputs": o})
     cbs.on_predict_end()
     return _to_numpy(_concat(outputs))
+
+
+def _check_read_some(source: Any, what: str) -> None:
+    if source.seen == 0:
+        raise ValueError(
+            f"`{what}()` got no batches: its input ran out of data before the first "
+            "batch (an exhausted generator?). Pass a fresh generator or a "
+            "PyDataset / DataLoader, which can be read again."
+        )
 
 
 def _concat(outputs: list) -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from lamina.backend import set_random_seed
+from lamina.utils.py_dataset import PyDataset, Sequence
 
 
 def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
@@ -35,4 +36,10 @@ def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
     return arr / np.maximum(norm, 1e-12)
 
 
-__all__ = ["normalize", "set_random_seed", "to_categorical"]
+__all__ = [
+    "PyDataset",
+    "Sequence",
+    "normalize",
+    "set_random_seed",
+    "to_categorical",
+]
