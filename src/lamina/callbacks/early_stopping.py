@@ -107,6 +107,10 @@ class EarlyStopping(Callback):
                 self.model.set_weights(self.best_weights)
 
     def on_train_end(self, logs: dict | None = None) -> None:
+        restored = self.stopped_epoch > 0 and self.restore_best_weights
+        history = getattr(self.model, "history", None)
+        if restored and self.best_weights is not None and history is not None:
+            history.restored_epoch = self.best_epoch  # marked by History.plot()
         if self.stopped_epoch > 0 and self.verbose > 0:
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
 
