@@ -269,7 +269,7 @@ class TensorBoard(Callback):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # tracer warnings
                 self._writer("train").add_graph(self.model, sample)
-        except Exception as err:  # noqa: BLE001 - tracing fails in many ways
+        except Exception as err:  # tracing fails in many ways
             warnings.warn(
                 f"TensorBoard could not trace the model's graph with "
                 f"torch.jit.trace ({type(err).__name__}: {err}); no graph is "
