@@ -192,7 +192,6 @@ def run_evaluate(
     cbs.on_test_begin()
     model.eval()
     logs = _evaluate_source(runner, source, steps, cbs)
-    _check_read_some(source, "evaluate")
     cbs.on_test_end(logs)
     return logs
 
@@ -216,7 +215,6 @@ def run_predict(
             device,
         )
     batches = [b[0] for b in source.batches(steps or source.steps)]
-    _check_read_some(source, "predict")
     cbs = CallbackList(
         callbacks,
         model=model,
@@ -240,15 +238,6 @@ def run_predict(
                 cbs.batch_end("predict", step, lambda o=out: {"outputs": o})
     cbs.on_predict_end()
     return _to_numpy(_concat(outputs))
-
-
-def _check_read_some(source: Any, what: str) -> None:
-    if source.seen == 0:
-        raise ValueError(
-            f"`{what}()` got no batches: its input ran out of data before the first "
-            "batch (an exhausted generator?). Pass a fresh generator or a "
-            "PyDataset / DataLoader, which can be read again."
-        )
 
 
 def _concat(outputs: list) -> Any:

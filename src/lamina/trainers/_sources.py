@@ -165,7 +165,8 @@ class _StreamSource:
         self.device = device
         self.class_weight = class_weight
         self.seen = 0
-        self.exhausted = False
+        self.exhausted = False  # a one-shot input ran out before `steps`
+        self._dry = False  # a one-shot input has nothing left
         self.length: int | None = None  # batches in one pass, where known
         self._pass: Iterator | None = None
         self._pass_seen = 0  # batches read from the current pass
@@ -206,7 +207,7 @@ class _StreamSource:
             batch, self._pending = self._pending, None
             return batch
         if self._pass is None:
-            if self.exhausted:
+            if self._dry:
                 return None
             self._pass = self._new_pass()
             self._pass_seen = 0
@@ -214,7 +215,7 @@ class _StreamSource:
             raw = next(self._pass)
         except StopIteration:
             self._pass = None
-            self.exhausted = self.one_shot
+            self._dry = self.one_shot
             return None
         self._pass_seen += 1
         return self._convert(raw)
@@ -228,7 +229,11 @@ class _StreamSource:
     def sample(self) -> tuple[Any, Any]:
         first = self.peek()
         if first is None:
-            raise ValueError(f"The input {self._what()} yielded no batches.")
+            raise ValueError(
+                f"The input {self._what()} yielded no batches. A generator can be "
+                "read only once: pass a fresh one, or a PyDataset / DataLoader, "
+                "which can be read again."
+            )
         return first[0], first[1]
 
     def _what(self) -> str:
@@ -247,6 +252,7 @@ class _StreamSource:
                 if batch is None:
                     if steps is not None or self.seen == 0:
                         warnings.warn(RAN_OUT, stacklevel=2)
+                        self.exhausted = self._dry
                     return
                 self.seen += 1
                 yield batch
