@@ -232,10 +232,38 @@ class BaseConv(ConvGeometry):
         self._add_bias(self.filters)
         self.built = True
 
+    def convolution_op(self, inputs: torch.Tensor, kernel: torch.Tensor) -> Any:
+        """The convolution without bias or activation; an extension point.
+
+        Args:
+            inputs: a batch in the layer's `data_format`.
+            kernel: a kernel in Keras's layout `(*kernel_size, in // groups, out)`.
+
+        Returns:
+            The convolved batch, in `data_format`. Subclasses override this to
+            change the kernel (e.g. weight standardization); `call` then adds the
+            bias and applies the activation, as Keras does.
+        """
+        x = self._channels_first_input(inputs, kernel)
+        groups = x.shape[1] // kernel.shape[-2]
+        y = self._conv(x, torch_kernel(kernel, self.rank), None, groups)
+        return cu.from_channels_first(y, self.data_format)
+
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        if type(self).convolution_op is not BaseConv.convolution_op:
+            return self._call_overridden_op(inputs)
+        # Not overridden: one fused F.convNd call with the bias, in torch layout.
         x = self._channels_first_input(inputs, self.kernel)
         weight = torch_kernel(self.kernel, self.rank)
         return self._output(self._conv(x, weight, self.bias, self.groups))
+
+    def _call_overridden_op(self, inputs: torch.Tensor) -> torch.Tensor:
+        y = self.convolution_op(inputs, self.kernel)
+        if self.bias is not None:
+            shape = [1] * y.dim()
+            shape[self._channel_axis] = -1
+            y = y + self.bias.reshape(shape)
+        return self.activation(y)
 
     def get_config(self) -> dict:
         return {

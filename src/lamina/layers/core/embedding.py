@@ -88,7 +88,29 @@ class Embedding(Layer):
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         if inputs.dtype not in (torch.int64, torch.int32):
             inputs = inputs.to(torch.int64)
-        return F.embedding(inputs, self.embeddings)
+        if inputs.device.type != "cpu":
+            # No host sync on accelerators: the check runs on the device.
+            torch._assert_async(
+                ((inputs >= 0) & (inputs < self.input_dim)).all(),
+                f"Layer '{self.name}': an index is outside [0, input_dim="
+                f"{self.input_dim}).",
+            )
+            return F.embedding(inputs, self.embeddings)
+        try:
+            return F.embedding(inputs, self.embeddings)
+        except IndexError as err:
+            raise ValueError(self._index_error(inputs)) from err
+
+    def _index_error(self, inputs: torch.Tensor) -> str:
+        """The message for out-of-range indices, naming the first bad one."""
+        bad = inputs[(inputs < 0) | (inputs >= self.input_dim)]
+        index = int(bad.flatten()[0]) if bad.numel() else "?"
+        return (
+            f"Layer '{self.name}' received index {index}, which is outside the "
+            f"range [0, input_dim={self.input_dim}). Every index must be in "
+            f"[0, {self.input_dim}); increase `input_dim` to cover the "
+            "vocabulary, or re-map the inputs."
+        )
 
     def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
         if not self.mask_zero:

@@ -135,6 +135,12 @@ class BatchNormalization(AffineMixin, Layer):
             return self._normalize(inputs, mean, var)
         # F.batch_norm wants the features on axis 1; moving them is a view.
         x = inputs.movedim(self._axis, 1)
+        if x.numel() == x.shape[1]:
+            # One value per feature (a last batch of one row): torch's fused
+            # kernel refuses it; Keras normalizes with variance 0.
+            var, mean = torch.var_mean(x, dim=_other_dims(x.ndim), correction=0)
+            self._update_moving(mean, var, inputs)
+            return self._normalize(inputs, mean, var)
         out = F.batch_norm(
             x, None, None, self.gamma, self.beta, training=True, eps=self.epsilon
         )
