@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from lamina import backend
@@ -33,7 +34,14 @@ class InputLayer(Layer):
         name: str | None = None,
         **kwargs: Any,
     ) -> None:
-        kwargs.pop("input_shape", None)
+        if "input_shape" in kwargs:  # Keras 3 still accepts it, with a warning
+            warnings.warn(
+                "Argument `input_shape` is deprecated. Use `shape` instead.",
+                stacklevel=2,
+            )
+            shape = kwargs.pop("input_shape")
+        if "batch_input_shape" in kwargs:
+            batch_shape = kwargs.pop("batch_input_shape")
         super().__init__(name=name, **kwargs)
         if shape is not None and batch_shape is not None:
             raise ValueError(
