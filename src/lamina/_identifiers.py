@@ -28,6 +28,8 @@ import difflib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from lamina import _registry
+
 
 def unknown_name_error(kind: str, identifier: object, names: list[str]) -> ValueError:
     """Builds the error for a name that is not in a family's table.
@@ -90,7 +92,7 @@ def serialize_object(obj: Any, module: str) -> dict[str, Any] | None:
     cls = type(obj)
     if cls.__module__.startswith("lamina."):
         return object_dict(obj, module, None)
-    return object_dict(obj, cls.__module__, cls.__name__)
+    return object_dict(obj, cls.__module__, _registry.get_registered_name(cls))
 
 
 def object_dict(obj: Any, module: str | None, registered_name: str | None) -> dict:
@@ -182,10 +184,7 @@ def registered_object(name: str, custom_objects: Mapping[str, Any] | None) -> An
     Returns:
         The object, or `None` when neither has it.
     """
-    # Imported here: the saving package builds on the families' modules.
-    from lamina.saving.serialization import get_registered_object
-
-    return get_registered_object(name, custom_objects)
+    return _registry.get_registered_object(name, custom_objects)
 
 
 def registered_class(

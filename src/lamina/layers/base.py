@@ -20,6 +20,7 @@ from lamina.layers._dtype_policy import DTypePolicy, get_policy
 from lamina.layers._naming import to_snake_case, unique_name
 from lamina.layers._weights import WeightsMixin
 from lamina.layers.input_spec import InputSpec
+from lamina.saving._layer_io import LayerSavingMixin
 
 
 class _CallContext:
@@ -33,7 +34,7 @@ _CONTEXT = _CallContext()
 _BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim"}
 
 
-class Layer(WeightsMixin, torch.nn.Module):
+class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
     """Base class of every lamina layer.
 
     Args:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from lamina.layers.base import Layer
+from lamina.saving._model_io import ModelSavingMixin
 from lamina.trainers.trainer import Trainer
 
 
-class Model(Trainer, Layer):
+class Model(ModelSavingMixin, Trainer, Layer):
     """A trainable group of layers.
 
     Two ways to make one:
