@@ -83,18 +83,7 @@ def main() -> None:
         f"{baseline * y_scale:.1f}); validation MSE: {mse * y_scale**2:.0f}"
     )
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(history.history["loss"], label="training loss (MAE)")
-    ax.plot(history.history["val_loss"], label="validation loss (MAE)")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("mean absolute error (scaled)")
-    ax.legend()
-    fig.tight_layout()
+    fig = history.plot(title="Diabetes progression: loss (MAE) and MSE, scaled")
     fig.savefig(args.out, dpi=100)
     print(f"learning curve saved to {args.out}")
 

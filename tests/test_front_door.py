@@ -57,3 +57,25 @@ def test_quickstart_example_runs(tmp_path):
     assert "Epoch 2/2" in proc.stdout
     assert "validation MAE" in proc.stdout
     assert out.stat().st_size > 1000
+
+
+def test_watch_layers_example_saves_before_and_after_panels(tmp_path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "examples" / "watch_layers.py"),
+            "--epochs",
+            "2",
+            "--out-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "hidden_1 (3, 8), first units:" in proc.stdout
+    for name in ("layers_before.png", "layers_after.png", "watch_layers_curve.png"):
+        assert (tmp_path / name).stat().st_size > 1000

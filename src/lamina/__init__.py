@@ -22,7 +22,9 @@ from lamina import (
     regularizers,
     saving,
     utils,
+    visualization,
 )
+from lamina.backend.variable import Variable
 from lamina.layers import Input, Layer
 from lamina.models import Model, Sequential
 
@@ -31,6 +33,7 @@ __all__ = [
     "Layer",
     "Model",
     "Sequential",
+    "Variable",
     "activations",
     "backend",
     "callbacks",
@@ -47,4 +50,5 @@ __all__ = [
     "regularizers",
     "saving",
     "utils",
+    "visualization",
 ]

@@ -36,8 +36,24 @@ def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
     return arr / np.maximum(norm, 1e-12)
 
 
+# Drawing lives in lamina.visualization, above models (which import utils): a
+# true cycle, so these names are resolved on first use.
+_VISUALIZATION = ("layer_outputs", "model_to_dot", "plot_model")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _VISUALIZATION:
+        from lamina import visualization
+
+        return getattr(visualization, name)
+    raise AttributeError(f"module 'lamina.utils' has no attribute '{name}'")
+
+
 __all__ = [
     "PyDataset",
+    "layer_outputs",
+    "model_to_dot",
+    "plot_model",
     "Sequence",
     "normalize",
     "set_random_seed",
