@@ -21,6 +21,7 @@ from lamina import (
     optimizers,
     regularizers,
     saving,
+    tree,
     utils,
     visualization,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "optimizers",
     "regularizers",
     "saving",
+    "tree",
     "utils",
     "visualization",
 ]
