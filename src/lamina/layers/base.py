@@ -324,7 +324,9 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
         )
         tensors = inputs if isinstance(inputs, (list, tuple)) else [inputs]
         for spec, x in zip(specs, tensors):
-            if spec is not None and isinstance(x, torch.Tensor):
+            if spec is not None and isinstance(
+                x, (torch.Tensor, _symbolic.KerasTensor)
+            ):
                 spec.check(self.name, tuple(x.shape))
 
     def _maybe_build(self, args: tuple, kwargs: dict) -> None:
@@ -335,7 +337,10 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
         self._build_device = None if first is None else first.device
         try:
             if type(self).build is not Layer.build:
-                self.build(shapes)
+                # Weights are real even when a parent's symbolic call reaches
+                # this build on meta tensors.
+                with _symbolic.real_computation():
+                    self.build(shapes)
         finally:
             self._build_device = None
         self.built = True
@@ -343,6 +348,8 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
     def _symbolic_call(self, args: tuple, kwargs: dict) -> Any:
         if not self.built:
             self._maybe_build(args, kwargs)
+        if self.input_spec is not None:
+            self._check_input_spec(args[0])  # the user's shapes, None for batch
         outputs = _symbolic.meta_call(self, args, kwargs)
         node = _symbolic.Node(self, args, kwargs, outputs)
         for i, t in enumerate(_symbolic.flatten(outputs)):
@@ -350,6 +357,28 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
                 t.node, t.index = node, i
         self._inbound_nodes.append(node)
         return outputs
+
+    # -- the graph: tensors of the first symbolic call, as Keras 3 ------------
+    def _node_attribute(self, attr: str, what: str) -> Any:
+        nodes = self.__dict__.get("_inbound_nodes")
+        if not nodes:
+            raise AttributeError(
+                f"The layer {self.name} has never been called and thus has no "
+                f"defined {what}. Call it on `Input()` tensors, or give the model "
+                "an input shape, first."
+            )
+        values = getattr(nodes[0], attr)
+        return values[0] if len(values) == 1 else values
+
+    @property
+    def input(self) -> Any:
+        """The input tensor(s) of the layer's first symbolic call."""
+        return self._node_attribute("input_tensors", "input")
+
+    @property
+    def output(self) -> Any:
+        """The output tensor(s) of the layer's first symbolic call."""
+        return self._node_attribute("output_tensors", "output")
 
     # -- configuration ----------------------------------------------------------
     def get_config(self) -> dict:

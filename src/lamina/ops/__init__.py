@@ -163,6 +163,7 @@ from lamina.ops._nn import (
     tanh_shrink,
     threshold,
 )
+from lamina.ops._operation import install as _install_symbolic_dispatch
 from lamina.ops._pooling import (
     average_pool,
     max_pool,
@@ -392,3 +393,6 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
+
+# A KerasTensor argument makes any of these functions record a graph node.
+_install_symbolic_dispatch(globals(), __all__)

@@ -62,10 +62,18 @@ class InputLayer(Layer):
         self.sparse = bool(sparse)
         self.optional = optional
         self.built = True
-        self.output = KerasTensor(self._batch_shape, self._dtype, name=self.name)
-        node = Node(self, (), {}, self.output)
-        self.output.node = node
-        self._inbound_nodes.append(node)
+        tensor = KerasTensor(self._batch_shape, self._dtype, name=self.name)
+        tensor.node = Node(self, (), {}, tensor)
+        self._inbound_nodes.append(tensor.node)
+
+    @property
+    def output(self) -> KerasTensor:
+        """The symbolic tensor that `Input()` returns."""
+        return self._inbound_nodes[0].outputs
+
+    @property
+    def input(self) -> KerasTensor:
+        return self.output
 
     @property
     def batch_shape(self) -> tuple:

@@ -36,7 +36,7 @@ class Flatten(Layer):
             inputs = inputs.movedim(1, -1)
         if inputs.ndim == 1:
             return inputs.reshape(-1, 1)
-        return inputs.reshape(inputs.shape[0], -1)
+        return inputs.flatten(1)  # unlike reshape(n, -1), works on 0 samples
 
     def get_config(self) -> dict:
         return {**super().get_config(), "data_format": self.data_format}

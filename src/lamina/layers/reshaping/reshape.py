@@ -54,7 +54,12 @@ class Reshape(Layer):
             )
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
-        return inputs.reshape(inputs.shape[0], *self.target_shape)
+        target = self.target_shape
+        if -1 in target:  # resolved here: reshape(0, -1) fails on 0 samples
+            known = math.prod(d for d in target if d != -1)
+            free = math.prod(inputs.shape[1:]) // known
+            target = tuple(free if d == -1 else d for d in target)
+        return inputs.reshape(inputs.shape[0], *target)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "target_shape": self.target_shape}
