@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 import time
 import warnings
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import torch
 
+from lamina.backend import floatx, to_torch_dtype
 from lamina.callbacks._learning_rate import log_learning_rates
 from lamina.callbacks.callback import Callback
 
@@ -71,6 +73,35 @@ def weight_image(weight: torch.Tensor) -> np.ndarray | None:
     if w.ndim != 4 or w.shape[-1] not in (1, 3, 4):
         return None
     return w.numpy()
+
+
+def _sample_from_spec(model: Any) -> Any:
+    """Zeros shaped like the model's declared input (batch 1), or None."""
+    try:
+        spec = model.input
+    except (AttributeError, ValueError):
+        try:
+            shape = model.input_shape
+        except (AttributeError, ValueError):
+            return None
+        spec = _shapes_to_specs(shape)
+    device = next((w.device for w in model.weights), None)
+
+    def zeros(t: Any) -> Any:
+        dims = tuple(1 if d is None else d for d in t.shape)
+        return torch.zeros(dims, dtype=to_torch_dtype(t.dtype), device=device)
+
+    try:
+        return torch.utils._pytree.tree_map(zeros, spec)
+    except (AttributeError, TypeError):
+        return None
+
+
+def _shapes_to_specs(shape: Any) -> Any:
+    """`(None, 3)` or a list of shapes, as float stand-ins with `shape`/`dtype`."""
+    if isinstance(shape, list) or (shape and isinstance(shape[0], (tuple, list))):
+        return [_shapes_to_specs(tuple(s)) for s in shape]
+    return SimpleNamespace(shape=tuple(shape), dtype=floatx())
 
 
 class TensorBoard(Callback):
@@ -131,6 +162,7 @@ class TensorBoard(Callback):
         self._global_train_batch = 0
         self._graph_input: Any = None
         self._graph_hook: Any = None
+        self._graph_written = False
         self._epoch_start = (0.0, 0)
         # Batch logs cost a device read per step: ask for them only when used.
         self._skips_batch_hooks = update_freq == "epoch" and not self._profile
@@ -152,6 +184,7 @@ class TensorBoard(Callback):
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         self._global_train_batch = 0
+        self._graph_written = False
         self._writer("train")
         if self.write_graph:
             self._graph_hook = self.model.register_forward_pre_hook(
@@ -201,8 +234,14 @@ class TensorBoard(Callback):
                 self._stop_profiler()
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        if self._graph_input is not None:
-            self._write_graph()
+        if self.write_graph and not self._graph_written:
+            self._graph_written = True
+            self._remove_graph_hook()
+            sample = self._graph_input
+            if sample is None:  # a fast path ran no forward call: use the spec
+                sample = _sample_from_spec(self.model)
+            if sample is not None:
+                self._write_graph(sample)
         self._log_epoch_metrics(epoch, dict(logs or {}))
         if self.histogram_freq and epoch % self.histogram_freq == 0:
             self._log_weights(epoch)
@@ -260,9 +299,9 @@ class TensorBoard(Callback):
                 table = layer.embeddings.detach().float().cpu()
                 writer.add_embedding(table, tag=layer.name, global_step=epoch)
 
-    def _write_graph(self) -> None:
-        """Traces the model on one caught sample; warns where torch cannot."""
-        sample, self._graph_input = self._graph_input, None
+    def _write_graph(self, sample: Any) -> None:
+        """Traces the model on one sample; warns where torch cannot."""
+        self._graph_input = None
         was_training = self.model.training
         self.model.eval()
         try:
