@@ -13,6 +13,7 @@ from lamina.backend._config import (
     to_torch_dtype,
 )
 from lamina.backend._random import SeedGenerator, draw_seed, set_random_seed
+from lamina.backend.variable import Variable
 
 
 def clear_session() -> None:
@@ -29,6 +30,7 @@ def backend() -> str:
 
 __all__ = [
     "SeedGenerator",
+    "Variable",
     "backend",
     "clear_session",
     "draw_seed",

@@ -8,6 +8,8 @@ import numpy as np
 import torch
 
 from lamina import backend
+from lamina.backend.variable import Variable, as_variable
+from lamina.layers._dtype_policy import get_policy
 
 
 class WeightsMixin:
@@ -37,10 +39,12 @@ class WeightsMixin:
         aggregation: str = "none",
         overwrite_with_gradient: bool = False,
         name: str | None = None,
-    ) -> torch.Tensor:
+    ) -> Variable:
         """Creates a weight of `shape` filled by `initializer`, tracked by this layer.
 
-        Trainable weights are `torch.nn.Parameter`s; non-trainable ones are buffers.
+        Every weight is a `lamina.Variable` (a `torch.nn.Parameter` subclass):
+        trainable ones are registered as parameters, non-trainable ones as
+        buffers, so torch optimizers, `state_dict` and DDP treat them as usual.
         """
         from lamina import constraints, initializers, regularizers
 
@@ -53,22 +57,87 @@ class WeightsMixin:
         value = torch.as_tensor(value, dtype=backend.to_torch_dtype(dtype))
         value = value.to(self._weight_device())
         key = self._free_key(name or "variable")
+        regularizer = regularizers.get(regularizer)
+        constraint = constraints.get(constraint)
+        tensor = as_variable(
+            value,
+            trainable=bool(trainable) and self.trainable,
+            name=name or key,
+            path=f"{self.name}/{name or key}",
+            regularizer=regularizer,
+            constraint=constraint,
+        )
         if trainable:
-            tensor: torch.Tensor = torch.nn.Parameter(
-                value, requires_grad=self.trainable
-            )
             self.register_parameter(key, tensor)
-        else:
-            tensor = value
+        else:  # moving statistics and frozen state: buffers, as torch keeps them
             self.register_buffer(key, tensor)
-        tensor.path = f"{self.name}/{name or key}"
         self._weight_keys[id(tensor)] = key
         self._weight_order.append(key)
         if regularizer is not None:
-            self._regularizers.append((key, regularizers.get(regularizer)))
+            self._regularizers.append((key, regularizer))
         if constraint is not None:
-            self._constraints.append((key, constraints.get(constraint)))
+            self._constraints.append((key, constraint))
         return tensor
+
+    def add_variable(
+        self,
+        shape: Any,
+        initializer: Any,
+        dtype: Any = None,
+        trainable: bool = True,
+        autocast: bool = True,
+        regularizer: Any = None,
+        constraint: Any = None,
+        name: str | None = None,
+    ) -> Variable:
+        """Creates a variable tracked by this layer (Keras's alias of `add_weight`)."""
+        return self.add_weight(
+            shape=shape,
+            initializer=initializer,
+            dtype=dtype,
+            trainable=trainable,
+            autocast=autocast,
+            regularizer=regularizer,
+            constraint=constraint,
+            name=name,
+        )
+
+    def _apply(self, fn: Any, recurse: bool = True) -> Any:
+        """torch's `.to()` / `.half()` / `.cuda()`, keeping weights `Variable`s.
+
+        torch replaces a buffer by `fn(buffer)`, a plain tensor; here the same
+        Variable object takes the new data instead, so the layer, metrics and
+        the user's handles keep pointing at it. A float dtype change (`.half()`,
+        `.double()`, `.to(torch.bfloat16)`) becomes the layer's dtype policy,
+        so inputs are cast to the weights' dtype.
+        """
+        held = {k: b for k, b in self._buffers.items() if isinstance(b, Variable)}
+        out = super()._apply(fn, recurse)  # type: ignore[misc]
+        for key, variable in held.items():
+            new = self._buffers.get(key)
+            if new is not None and new is not variable:
+                variable.data = new
+                self._buffers[key] = variable
+        self._follow_dtype(fn)
+        return out
+
+    def _follow_dtype(self, fn: Any) -> None:
+        probe = torch.empty((), device="meta")
+        try:
+            converted = fn(probe)
+        except (RuntimeError, NotImplementedError, TypeError):
+            return  # a device move: the dtype is unchanged
+        if not isinstance(converted, torch.Tensor):
+            return
+        dtype = converted.dtype
+        policy = self._dtype_policy
+        if not dtype.is_floating_point or dtype == backend.to_torch_dtype(
+            policy.variable_dtype
+        ):
+            return
+        self._dtype_policy = get_policy(dtype)
+        if "_plan" in self.__dict__:  # Sequential's cached fast plan holds dtypes
+            self.__dict__["_plan"] = None
 
     def _free_key(self, name: str) -> str:
         if self.__dict__.get(name, 0) is None:  # `self.bias = None` placeholder
@@ -140,8 +209,12 @@ class WeightsMixin:
         return self.non_trainable_weights
 
     def get_weights(self) -> list[np.ndarray]:
-        """Returns the weights as numpy arrays, in Keras's order and layouts."""
-        return [w.detach().cpu().numpy() for w in self.weights]
+        """Returns copies of the weights as numpy arrays, in Keras's order.
+
+        Copies, never views: a snapshot taken now keeps its values while
+        training goes on (`EarlyStopping(restore_best_weights=True)`).
+        """
+        return [w.detach().cpu().numpy().copy() for w in self.weights]
 
     def set_weights(self, weights: list[Any]) -> None:
         """Sets the weights from arrays, in the order `get_weights` returns."""

@@ -111,7 +111,8 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
             if key != name:  # `self.w = self.add_weight(name="kernel")`
                 self.__dict__["_weight_aliases"][name] = key
                 self.__dict__.pop(name, None)
-                return
+            # Already registered: a buffer Variable must not become a parameter.
+            return
         if (
             isinstance(value, list)
             and value

@@ -1,6 +1,7 @@
 """`Metric`, the base class of stateful metrics.
 
-A metric keeps its state in plain tensors created by `add_variable`. They
+A metric keeps its state in non-trainable `lamina.Variable`s created by
+`add_variable`. They
 accumulate on the device of the data: `update_state` moves them, once, to the
 device of `y_pred`, and never reads a value back to the host, so a training
 step that updates metrics does not wait for the device.
@@ -15,6 +16,7 @@ from typing import Any
 import torch
 
 from lamina.backend import standardize_dtype, to_torch_dtype
+from lamina.backend.variable import as_variable
 from lamina.layers._naming import unique_name
 from lamina.metrics._utils import to_snake_case
 
@@ -97,30 +99,43 @@ class Metric:
         aggregation: str = "sum",
         name: str | None = None,
     ) -> torch.Tensor:
-        """Creates a state tensor on the metric's current device.
+        """Creates a non-trainable state variable on the metric's current device.
 
         Args:
             shape: shape of the state.
             initializer: `"zeros"`, `"ones"`, or any initializer accepted by
                 `lamina.initializers.get`; `reset_state` re-applies it.
             dtype: dtype of the state; defaults to the metric's dtype.
-            aggregation: kept for Keras compatibility (states are summed).
-            name: kept for Keras compatibility.
+            aggregation: `"sum"`, `"mean"`, ... (how replicas would combine it).
+            name: the variable's name.
 
         Returns:
-            The new tensor. Update it in place (`add_`, `copy_`).
+            A `lamina.Variable`. Update it with `assign` / `assign_add` (or in
+            place with `add_`, `copy_`).
         """
-        del aggregation, name
         shape = (
             tuple(shape) if isinstance(shape, (list, tuple, torch.Size)) else (shape,)
         )
         dtype = to_torch_dtype(dtype or self._dtype)
         value = self._initial_value(initializer, shape, dtype)
-        self._variables.append(value)
+        name = name or "variable"
+        variable = as_variable(value, False, name, f"{self.name}/{name}")
+        variable.aggregation = aggregation
+        self._variables.append(variable)
         self._initializers.append(initializer)
-        return value
+        return variable
 
-    add_weight = add_variable
+    def add_weight(
+        self,
+        shape: Any = (),
+        initializer: Any = None,
+        dtype: Any = None,
+        name: str | None = None,
+    ) -> torch.Tensor:
+        """Keras's older name for `add_variable` (shape `()` and zeros by default)."""
+        return self.add_variable(
+            shape, initializer or "zeros", dtype=dtype, aggregation="sum", name=name
+        )
 
     def _initial_value(
         self, initializer: Any, shape: tuple, dtype: torch.dtype

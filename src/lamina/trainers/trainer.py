@@ -255,6 +255,8 @@ def _format_logs(logs: dict, return_dict: bool) -> Any:
 
 def _to_numpy(out: Any) -> Any:
     if isinstance(out, torch.Tensor):
+        if out.dtype == torch.bfloat16:  # numpy has no bfloat16
+            out = out.float()
         return out.detach().cpu().numpy()
     if isinstance(out, (list, tuple)):
         return type(out)(_to_numpy(o) for o in out)
