@@ -4,37 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from lamina.backend import set_random_seed
+from lamina.utils.audio_dataset import audio_dataset_from_directory
+from lamina.utils.dataset_utils import split_dataset
+from lamina.utils.image_dataset import image_dataset_from_directory
+from lamina.utils.numerical_utils import normalize, to_categorical
+from lamina.utils.packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from lamina.utils.py_dataset import PyDataset, Sequence
-
-
-def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
-    """Converts integer class labels to one-hot rows (float32).
-
-    Example:
-    >>> to_categorical([0, 2], num_classes=3).tolist()
-    [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
-    """
-    labels = np.asarray(x, dtype="int64")
-    shape = labels.shape
-    if shape and shape[-1] == 1 and len(shape) > 1:
-        shape = shape[:-1]
-    labels = labels.reshape(-1)
-    if num_classes is None:
-        num_classes = int(labels.max()) + 1
-    out = np.zeros((labels.size, num_classes), dtype="float32")
-    out[np.arange(labels.size), labels] = 1.0
-    return out.reshape((*shape, num_classes))
-
-
-def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
-    """Scales `x` to unit `order`-norm along `axis`."""
-    arr = np.asarray(x, dtype="float32")
-    norm = np.linalg.norm(arr, ord=order, axis=axis, keepdims=True)
-    return arr / np.maximum(norm, 1e-12)
-
+from lamina.utils.sequence_utils import pad_sequences
+from lamina.utils.text_dataset import text_dataset_from_directory
+from lamina.utils.timeseries_dataset import timeseries_dataset_from_array
 
 # Drawing lives in lamina.visualization, above models (which import utils): a
 # true cycle, so these names are resolved on first use.
@@ -55,7 +34,15 @@ __all__ = [
     "model_to_dot",
     "plot_model",
     "Sequence",
+    "audio_dataset_from_directory",
+    "image_dataset_from_directory",
     "normalize",
+    "pack_x_y_sample_weight",
+    "pad_sequences",
     "set_random_seed",
+    "split_dataset",
+    "text_dataset_from_directory",
+    "timeseries_dataset_from_array",
     "to_categorical",
+    "unpack_x_y_sample_weight",
 ]
