@@ -37,13 +37,27 @@ def _np(x):
     return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
 
 
+def _make(library, case, name):
+    """The case's layer from `library.layers`, with its wrapped layer if any."""
+    cls = getattr(library.layers, name)
+    if case.wrapped is None:
+        return cls(**case.kwargs)
+    inner_name, inner_kwargs = case.wrapped
+    return cls(getattr(library.layers, inner_name)(**inner_kwargs), **case.kwargs)
+
+
+def _call(case, layer, x, **kwargs):
+    if case.positional_inputs:
+        return layer(*x, **kwargs)
+    return layer(x, **kwargs)
+
+
 def _build_pair(keras, case):
-    kcls = getattr(keras.layers, case.keras_layer or case.layer)
-    lcls = getattr(lamina.layers, case.layer)
-    klayer, llayer = kcls(**case.kwargs), lcls(**case.kwargs)
+    klayer = _make(keras, case, case.keras_layer or case.layer)
+    llayer = _make(lamina, case, case.layer)
     x = _inputs(case)
-    kout = klayer(x, **case.call_kwargs)
-    llayer(x, **case.call_kwargs)
+    kout = _call(case, klayer, x, **case.call_kwargs)
+    _call(case, llayer, x, **case.call_kwargs)
     llayer.set_weights(klayer.get_weights())
     return klayer, llayer, x, kout
 
@@ -62,10 +76,10 @@ def _assert_close(case, lout, kout):
 @pytest.mark.parametrize("case", CASES, ids=[c.test_id for c in CASES])
 def test_outputs_match_keras(keras, case):
     klayer, llayer, x, kout = _build_pair(keras, case)
-    _assert_close(case, llayer(x, **case.call_kwargs), kout)
+    _assert_close(case, _call(case, llayer, x, **case.call_kwargs), kout)
     if case.training_parity:
         kw = {**case.call_kwargs, "training": True}
-        _assert_close(case, llayer(x, **kw), klayer(x, **kw))
+        _assert_close(case, _call(case, llayer, x, **kw), _call(case, klayer, x, **kw))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.test_id for c in CASES])
@@ -84,9 +98,13 @@ def test_config_round_trip(keras, case):
     _, llayer, x, _ = _build_pair(keras, case)
     config = llayer.get_config()
     clone = type(llayer).from_config(config)
-    clone(x, **case.call_kwargs)
+    _call(case, clone, x, **case.call_kwargs)
     clone.set_weights(llayer.get_weights())
-    _assert_close(case, clone(x, **case.call_kwargs), llayer(x, **case.call_kwargs))
+    _assert_close(
+        case,
+        _call(case, clone, x, **case.call_kwargs),
+        _call(case, llayer, x, **case.call_kwargs),
+    )
     assert clone.get_config() == config
 
 
@@ -95,8 +113,7 @@ FIT_CASES = [c for c in CASES if c.fit]
 
 @pytest.mark.parametrize("case", FIT_CASES, ids=[c.test_id for c in FIT_CASES])
 def test_one_fit_step_changes_every_trainable_weight(case):
-    lcls = getattr(lamina.layers, case.layer)
-    layer = lcls(**case.kwargs)
+    layer = _make(lamina, case, case.layer)
     x = _inputs(case)
     shapes = (
         case.input_shape if isinstance(case.input_shape, list) else [case.input_shape]
@@ -106,7 +123,7 @@ def test_one_fit_step_changes_every_trainable_weight(case):
         inputs = [lamina.Input(batch_shape=(None, *s[1:]), dtype=dtype) for s in shapes]
     else:
         inputs = lamina.Input(batch_shape=(None, *shapes[0][1:]), dtype=dtype)
-    out = layer(inputs, **case.call_kwargs)
+    out = _call(case, layer, inputs, **case.call_kwargs)
     model = lamina.Model(inputs, out)
     model.compile(optimizer=lamina.optimizers.SGD(0.1), loss="mse")
     before = [w.detach().clone() for w in layer.trainable_weights]

@@ -2,6 +2,7 @@
 
 from lamina.layers.activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from lamina.layers.attention import AdditiveAttention, Attention, MultiHeadAttention
+from lamina.layers.attention.grouped_query_attention import GroupQueryAttention
 from lamina.layers.base import Layer
 from lamina.layers.convolutional.conv import Conv1D, Conv2D, Conv3D
 from lamina.layers.convolutional.conv_transpose import (
@@ -13,11 +14,14 @@ from lamina.layers.convolutional.depthwise_conv import DepthwiseConv1D, Depthwis
 from lamina.layers.convolutional.separable_conv import SeparableConv1D, SeparableConv2D
 from lamina.layers.core.activation import Activation
 from lamina.layers.core.dense import Dense
+from lamina.layers.core.einsum_dense import EinsumDense
 from lamina.layers.core.embedding import Embedding
 from lamina.layers.core.identity import Identity
 from lamina.layers.core.input_layer import Input, InputLayer
 from lamina.layers.core.lambda_layer import Lambda
 from lamina.layers.core.masking import Masking
+from lamina.layers.core.reversible_embedding import ReversibleEmbedding
+from lamina.layers.core.wrapper import Wrapper
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.merging import (
     Add,
@@ -40,7 +44,17 @@ from lamina.layers.merging import (
 from lamina.layers.normalization.batch_normalization import BatchNormalization
 from lamina.layers.normalization.group_normalization import GroupNormalization
 from lamina.layers.normalization.layer_normalization import LayerNormalization
+from lamina.layers.normalization.rms_normalization import RMSNormalization
+from lamina.layers.normalization.spectral_normalization import SpectralNormalization
 from lamina.layers.normalization.unit_normalization import UnitNormalization
+from lamina.layers.pooling.adaptive_pooling import (
+    AdaptiveAveragePooling1D,
+    AdaptiveAveragePooling2D,
+    AdaptiveAveragePooling3D,
+    AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D,
+    AdaptiveMaxPooling3D,
+)
 from lamina.layers.pooling.average_pooling import (
     AveragePooling1D,
     AveragePooling2D,
@@ -58,6 +72,7 @@ from lamina.layers.pooling.global_max_pooling import (
 )
 from lamina.layers.pooling.max_pooling import MaxPooling1D, MaxPooling2D, MaxPooling3D
 from lamina.layers.preprocessing.normalization import Normalization
+from lamina.layers.preprocessing.pipeline import Pipeline
 from lamina.layers.preprocessing.rescaling import Rescaling
 from lamina.layers.recurrent import (
     GRU,
@@ -71,6 +86,7 @@ from lamina.layers.recurrent import (
     StackedRNNCells,
     TimeDistributed,
 )
+from lamina.layers.recurrent.conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from lamina.layers.regularization.activity_regularization import ActivityRegularization
 from lamina.layers.regularization.alpha_dropout import AlphaDropout
 from lamina.layers.regularization.dropout import Dropout
@@ -110,6 +126,22 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 GlobalMaxPool3D = GlobalMaxPooling3D
 
 __all__ = [
+    "GroupQueryAttention",
+    "EinsumDense",
+    "ReversibleEmbedding",
+    "Wrapper",
+    "RMSNormalization",
+    "SpectralNormalization",
+    "AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D",
+    "AdaptiveMaxPooling3D",
+    "Pipeline",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
     "ELU",
     "LeakyReLU",
     "PReLU",

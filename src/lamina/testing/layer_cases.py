@@ -31,6 +31,10 @@ class LayerCase:
         fit: run the one-step `fit` check (needs a single tensor output).
         keras_layer: Keras class name when it differs.
         needs_inputs_list: the layer takes a list of inputs (`input_shape` is a list).
+        positional_inputs: with a list `input_shape`, the inputs are separate
+            positional arguments (`layer(query, value)`), not one list.
+        wrapped: `(class name, kwargs)` of a layer built in each library and
+            passed as the first constructor argument (wrappers).
     """
 
     layer: str
@@ -45,6 +49,8 @@ class LayerCase:
     training_parity: bool = False
     fit: bool = True
     keras_layer: str | None = None
+    positional_inputs: bool = False
+    wrapped: tuple | None = None
 
     @property
     def test_id(self) -> str:
