@@ -37,13 +37,13 @@ FLOORS: dict[str, int] = {
     # 0: foundations: devices, dtypes, seeds, variables; the custom-object registry;
     # structure flattening.
     "_registry": 0,
+    "_naming": 0,
     "backend": 0,
     "tree": 0,
-    # 1: helpers every family uses: get/serialize plumbing, dtype policies, random
-    # draws, and saving, which finds classes through the registry (issue 9).
+    # 1: helpers every family uses: get/serialize plumbing, dtype policies, and
+    # saving, which finds classes through the registry (issue 9).
     "_identifiers": 1,
     "dtype_policies": 1,
-    "random": 1,
     "saving": 1,
     # 2: the stateless function families.
     "activations": 2,
@@ -52,7 +52,9 @@ FLOORS: dict[str, int] = {
     "constraints": 2,
     # 3: keras.ops.
     "ops": 3,
-    # 4: losses, metrics and optimizers work on tensors, not on layers.
+    # 4: random draws (built on ops); losses, metrics and optimizers work on
+    # tensors, not on layers.
+    "random": 4,
     "losses": 4,
     "metrics": 4,
     "optimizers": 4,
@@ -76,8 +78,10 @@ FLOORS: dict[str, int] = {
     # 10: namespaces that gather everything.
     "config": 10,
     "testing": 10,
-    "__main__": 10,
+    # 11: the top: the package itself, and what hands it out whole.
     "__init__": 11,
+    "_keras_alias": 11,  # install_as_keras: answers `import keras` with lamina
+    "__main__": 11,
 }
 
 # Upward imports that exist today, keyed (importing module, imported module).
