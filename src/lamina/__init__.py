@@ -20,12 +20,14 @@ from lamina import (
     ops,
     optimizers,
     preprocessing,
+    random,
     regularizers,
     saving,
     tree,
     utils,
     visualization,
 )
+from lamina._keras_alias import install_as_keras, uninstall_as_keras
 from lamina.backend.variable import Variable
 from lamina.layers import Input, Layer
 from lamina.models import Model, Sequential
@@ -42,6 +44,7 @@ __all__ = [
     "config",
     "constraints",
     "initializers",
+    "install_as_keras",
     "layers",
     "losses",
     "metrics",
@@ -50,9 +53,11 @@ __all__ = [
     "ops",
     "optimizers",
     "preprocessing",
+    "random",
     "regularizers",
     "saving",
     "tree",
+    "uninstall_as_keras",
     "utils",
     "visualization",
 ]
