@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from lamina.layers.convolutional._base_conv_transpose import BaseConvTranspose
 
 _ARGS = """
@@ -96,3 +98,28 @@ class Conv3DTranspose(BaseConvTranspose):
     )
 
     rank = 3
+
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: Any,
+        strides: Any = (1, 1, 1),
+        padding: str = "valid",
+        data_format: str | None = None,
+        output_padding: Any = None,
+        dilation_rate: Any = (1, 1, 1),
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        # Keras's Conv3DTranspose puts `data_format` before `output_padding`.
+        args = {k: v for k, v in locals().items() if k not in ("self", "kwargs")}
+        args.pop("__class__", None)
+        super().__init__(**args, **kwargs)

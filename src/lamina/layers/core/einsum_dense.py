@@ -32,8 +32,9 @@ class EinsumDense(Layer):
             axes, as Keras does.
         kernel_regularizer, bias_regularizer, activity_regularizer: regularizers.
         kernel_constraint, bias_constraint: constraints.
-        lora_rank, lora_alpha: accepted for Keras compatibility; LoRA is not
-            supported and a rank other than None raises.
+        lora_rank, lora_alpha, gptq_unpacked_column_size, quantization_config:
+            accepted for Keras compatibility; LoRA and quantization are not
+            supported, and a value other than None raises.
 
     Input shape:
         As the equation's input spec.
@@ -62,16 +63,21 @@ class EinsumDense(Layer):
         bias_constraint: Any = None,
         lora_rank: int | None = None,
         lora_alpha: float | None = None,
+        gptq_unpacked_column_size: int | None = None,
+        quantization_config: Any = None,
         **kwargs: Any,
     ) -> None:
-        kwargs.pop("quantization_config", None)
-        kwargs.pop("gptq_unpacked_column_size", None)
         super().__init__(**kwargs)
-        if lora_rank:
-            raise ValueError(
-                f"Layer '{self.name}': LoRA is not supported in lamina. Received: "
-                f"lora_rank={lora_rank}. Pass lora_rank=None."
-            )
+        for arg, value in (
+            ("lora_rank", lora_rank),
+            ("gptq_unpacked_column_size", gptq_unpacked_column_size),
+            ("quantization_config", quantization_config),
+        ):
+            if value:
+                raise ValueError(
+                    f"Layer '{self.name}': LoRA and quantization are not supported "
+                    f"in lamina. Received: {arg}={value!r}. Leave it as None."
+                )
         self.equation = equation
         if isinstance(output_shape, int):
             output_shape = (output_shape,)

@@ -32,9 +32,10 @@ class BasePooling(Layer):
         strides: Any = None,
         padding: str = "valid",
         data_format: str | None = None,
+        name: str | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
+        super().__init__(name=name, **kwargs)
         n = self.rank
         self.pool_size = cu.normalize_tuple(pool_size, n, "pool_size")
         strides = self.pool_size if strides is None else strides
