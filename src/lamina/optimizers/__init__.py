@@ -74,7 +74,7 @@ def _unknown_name(identifier: str) -> ValueError:
     return ValueError(f"{message} Valid names: {', '.join(sorted(_OPTIMIZERS))}")
 
 
-def serialize(optimizer: Optimizer) -> dict[str, Any]:
+def serialize(optimizer: Optimizer) -> dict[str, Any] | None:
     """Returns the Keras 3 serialization dict of an optimizer.
 
     Args:

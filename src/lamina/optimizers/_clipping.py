@@ -21,12 +21,12 @@ def clip_by_norm(grads: list[torch.Tensor], clipnorm: float) -> list[torch.Tenso
     torch._foreach_clamp_min_(norms, clipnorm)
     torch._foreach_reciprocal_(norms)
     torch._foreach_mul_(norms, clipnorm)
-    return torch._foreach_mul(grads, norms)
+    return list(torch._foreach_mul(grads, norms))
 
 
 def clip_by_value(grads: list[torch.Tensor], clipvalue: float) -> list[torch.Tensor]:
     """Clamps every gradient element into `[-clipvalue, clipvalue]`."""
-    out = torch._foreach_clamp_min(grads, -clipvalue)
+    out = list(torch._foreach_clamp_min(grads, -clipvalue))
     torch._foreach_clamp_max_(out, clipvalue)
     return out
 
@@ -53,12 +53,12 @@ def clip_by_global_norm(
         New clipped gradient lists.
     """
     device = groups[0][0].device
-    total = sum(_squared_norm(g).to(device) for g in groups if g)
+    total = torch.stack([_squared_norm(g).to(device) for g in groups if g]).sum()
     norm = torch.sqrt(total)
     scale = torch.clamp_max(torch.reciprocal(norm), 1.0 / clipnorm) * clipnorm
     scale = scale + (norm - norm)
     out = []
     for grads in groups:
         factor = scale.to(grads[0].device, grads[0].dtype) if grads else scale
-        out.append(torch._foreach_mul(grads, factor))
+        out.append(list(torch._foreach_mul(grads, factor)))
     return out

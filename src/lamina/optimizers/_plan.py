@@ -8,7 +8,7 @@ cached, so a training step only gathers its gradients into the groups.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -106,10 +106,14 @@ class Group:
             op(t, *args, out=o, **kwargs)
         return out
 
-    def gather(self, grads: Sequence[torch.Tensor]) -> list[torch.Tensor]:
-        """Returns this group's gradients, cast to the group's dtype."""
+    def gather(self, grads: Sequence[torch.Tensor | None]) -> list[torch.Tensor]:
+        """Returns this group's gradients, cast to the group's dtype.
+
+        `grads` may hold `None` for variables without a gradient: the plan's
+        positions never point at those.
+        """
         dtype = self.dtype
-        out = [grads[p] for p in self.positions]
+        out = [cast(torch.Tensor, grads[p]) for p in self.positions]
         return [g if g.dtype == dtype else g.to(dtype) for g in out]
 
 

@@ -56,15 +56,16 @@ class Adafactor(Optimizer):
 
     def _init_slot(self, name: str, variable: torch.Tensor) -> torch.Tensor:
         shape = tuple(variable.shape)
-        kind = {"device": variable.device, "dtype": variable.dtype}
         if name == "velocity":
             return torch.zeros_like(variable)
         if len(shape) < 2:
             # Placeholder, as Keras keeps one for unfactored variables.
             return torch.zeros((), dtype=torch.int32, device=variable.device)
         if name == "r":
-            return torch.zeros(shape[:-1], **kind)
-        return torch.zeros(shape[:-2] + shape[-1:], **kind)
+            return torch.zeros(shape[:-1], device=variable.device, dtype=variable.dtype)
+        return torch.zeros(
+            shape[:-2] + shape[-1:], device=variable.device, dtype=variable.dtype
+        )
 
     def _update(
         self, group: Group, grads: list[torch.Tensor], lr: float, step: int

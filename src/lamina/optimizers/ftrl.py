@@ -90,7 +90,7 @@ class Ftrl(Optimizer):
         shrinkage = self.l2_shrinkage_regularization_strength
         grad_to_use = grads
         if shrinkage > 0:
-            grad_to_use = torch._foreach_add(grads, params, alpha=2 * shrinkage)
+            grad_to_use = list(torch._foreach_add(grads, params, alpha=2 * shrinkage))
         new_accum = torch._foreach_addcmul(accum, grads, grads)
         p_new = torch._foreach_pow(new_accum, power)
         p_diff = torch._foreach_sub(p_new, torch._foreach_pow(accum, power))

@@ -300,7 +300,7 @@ class Optimizer(KerasStyleMixin, OptimizerConfig):
     def _step(self, plan: list[Group], grads: list[list[torch.Tensor]]) -> None:
         """Runs one step on gathered gradient lists (one per group)."""
         if self.loss_scale_factor is not None:
-            grads = [torch._foreach_div(g, self.loss_scale_factor) for g in grads]
+            grads = [list(torch._foreach_div(g, self.loss_scale_factor)) for g in grads]
         n = self.gradient_accumulation_steps
         if n:
             if (self._iterations + 1) % n != 0:
@@ -314,8 +314,8 @@ class Optimizer(KerasStyleMixin, OptimizerConfig):
         lr = self._current_learning_rate()
         self._before_update(step + 1)
         for group, g in zip(plan, grads, strict=True):
-            if group.decay:
-                torch._foreach_mul_(group.decay, 1.0 - self.weight_decay * lr)
+            if group.decay:  # only when weight_decay is set
+                torch._foreach_mul_(group.decay, 1.0 - (self.weight_decay or 0.0) * lr)
             self._update(group, g, lr, step + 1)
         if self.use_ema:
             self._update_averages(step)
@@ -336,7 +336,7 @@ class Optimizer(KerasStyleMixin, OptimizerConfig):
             total = torch._foreach_add(g, accumulators)
             torch._foreach_div_(total, float(n))
             torch._foreach_zero_(accumulators)
-            out.append(total)
+            out.append(list(total))
         return out
 
     def _clip(self, grads: list[list[torch.Tensor]]) -> list[list[torch.Tensor]]:

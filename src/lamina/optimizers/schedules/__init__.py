@@ -44,7 +44,7 @@ _SCHEDULES = {
 }
 
 
-def serialize(learning_rate_schedule: LearningRateSchedule) -> dict[str, Any]:
+def serialize(learning_rate_schedule: LearningRateSchedule) -> dict[str, Any] | None:
     """Returns the Keras 3 serialization dict of a schedule.
 
     Args:

@@ -43,6 +43,15 @@ class CosineDecay(_ArgumentsSchedule):
     0.5
     """
 
+    _CONFIG_KEYS = (
+        "initial_learning_rate",
+        "decay_steps",
+        "alpha",
+        "name",
+        "warmup_target",
+        "warmup_steps",
+    )
+
     def __init__(
         self,
         initial_learning_rate: float,
@@ -53,7 +62,12 @@ class CosineDecay(_ArgumentsSchedule):
         warmup_steps: int = 0,
     ) -> None:
         _check_positive("decay_steps", decay_steps)
-        self._keep_arguments(locals())
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.alpha = alpha
+        self.name = name
+        self.warmup_target = warmup_target
+        self.warmup_steps = warmup_steps
 
     def __call__(self, step: Any) -> float:
         step = _to_step(step)

@@ -65,17 +65,17 @@ class LearningRateSchedule:
 
 
 class _ArgumentsSchedule(LearningRateSchedule):
-    """A schedule whose config is its constructor arguments, kept as attributes."""
+    """A schedule whose config is its constructor arguments, kept as attributes.
 
-    def _keep_arguments(self, arguments: dict[str, Any]) -> None:
-        """Stores each constructor argument, given as `locals()`, as an attribute."""
-        self._config_keys = [key for key in arguments if key != "self"]
-        for key in self._config_keys:
-            setattr(self, key, arguments[key])
+    A subclass stores each argument under its own name and lists the names, in
+    signature order, in `_CONFIG_KEYS`.
+    """
+
+    _CONFIG_KEYS: tuple[str, ...] = ()
 
     def get_config(self) -> dict[str, Any]:
         """Returns the constructor arguments of the schedule."""
-        return {key: getattr(self, key) for key in self._config_keys}
+        return {key: getattr(self, key) for key in self._CONFIG_KEYS}
 
 
 def _decay_exponent(step: Any, decay_steps: int, staircase: bool) -> float:
@@ -103,6 +103,14 @@ class ExponentialDecay(_ArgumentsSchedule):
     0.025
     """
 
+    _CONFIG_KEYS = (
+        "initial_learning_rate",
+        "decay_steps",
+        "decay_rate",
+        "staircase",
+        "name",
+    )
+
     def __init__(
         self,
         initial_learning_rate: float,
@@ -112,7 +120,11 @@ class ExponentialDecay(_ArgumentsSchedule):
         name: str = "ExponentialDecay",
     ) -> None:
         _check_positive("decay_steps", decay_steps)
-        self._keep_arguments(locals())
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name
 
     def __call__(self, step: Any) -> float:
         p = _decay_exponent(step, self.decay_steps, self.staircase)
@@ -140,6 +152,8 @@ class PiecewiseConstantDecay(_ArgumentsSchedule):
     0.5
     """
 
+    _CONFIG_KEYS = ("boundaries", "values", "name")
+
     def __init__(
         self,
         boundaries: list[int],
@@ -152,7 +166,9 @@ class PiecewiseConstantDecay(_ArgumentsSchedule):
                 f"values. Received: boundaries={boundaries} of length "
                 f"{len(boundaries)}, and values={values} of length {len(values)}."
             )
-        self._keep_arguments(locals())
+        self.boundaries = boundaries
+        self.values = values
+        self.name = name
 
     def __call__(self, step: Any) -> float:
         step = _to_step(step)
@@ -181,6 +197,14 @@ class InverseTimeDecay(_ArgumentsSchedule):
     0.5
     """
 
+    _CONFIG_KEYS = (
+        "initial_learning_rate",
+        "decay_steps",
+        "decay_rate",
+        "staircase",
+        "name",
+    )
+
     def __init__(
         self,
         initial_learning_rate: float,
@@ -190,7 +214,11 @@ class InverseTimeDecay(_ArgumentsSchedule):
         name: str = "InverseTimeDecay",
     ) -> None:
         _check_positive("decay_steps", decay_steps)
-        self._keep_arguments(locals())
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name
 
     def __call__(self, step: Any) -> float:
         p = _decay_exponent(step, self.decay_steps, self.staircase)
@@ -218,6 +246,15 @@ class PolynomialDecay(_ArgumentsSchedule):
     0.5
     """
 
+    _CONFIG_KEYS = (
+        "initial_learning_rate",
+        "decay_steps",
+        "end_learning_rate",
+        "power",
+        "cycle",
+        "name",
+    )
+
     def __init__(
         self,
         initial_learning_rate: float,
@@ -228,7 +265,12 @@ class PolynomialDecay(_ArgumentsSchedule):
         name: str = "PolynomialDecay",
     ) -> None:
         _check_positive("decay_steps", decay_steps)
-        self._keep_arguments(locals())
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.end_learning_rate = end_learning_rate
+        self.power = power
+        self.cycle = cycle
+        self.name = name
 
     def __call__(self, step: Any) -> float:
         step = _to_step(step)
