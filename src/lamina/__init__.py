@@ -11,6 +11,8 @@ from lamina import (
     callbacks,
     config,
     constraints,
+    distribution,
+    export,
     initializers,
     layers,
     losses,
@@ -30,10 +32,12 @@ from lamina import (
 from lamina._keras_alias import install_as_keras, uninstall_as_keras
 from lamina.backend.variable import Variable
 from lamina.layers import Input, Layer
+from lamina.layers._symbolic import KerasTensor
 from lamina.models import Model, Sequential
 
 __all__ = [
     "Input",
+    "KerasTensor",
     "Layer",
     "Model",
     "Sequential",
@@ -43,6 +47,8 @@ __all__ = [
     "callbacks",
     "config",
     "constraints",
+    "distribution",
+    "export",
     "initializers",
     "install_as_keras",
     "layers",
