@@ -61,7 +61,11 @@ def test_split_dataset_parts_train_with_fit():
     ref = lamina.Sequential([layers.Dense(1, input_shape=(3,))])
     ref.compile(optimizer="sgd", loss="mse")
     h_ref = ref.fit(
-        x[:30], y[:30], batch_size=10, shuffle=False, verbose=0,
+        x[:30],
+        y[:30],
+        batch_size=10,
+        shuffle=False,
+        verbose=0,
         validation_data=(x[30:], y[30:]),
     )
     for key in ("loss", "val_loss"):
@@ -72,15 +76,23 @@ def test_timeseries_windows_and_targets_by_hand():
     data = np.arange(20).reshape(10, 2)
     targets = np.arange(100, 110)
     ds = timeseries_dataset_from_array(
-        data, targets, sequence_length=3, sequence_stride=2, sampling_rate=2,
+        data,
+        targets,
+        sequence_length=3,
+        sequence_stride=2,
+        sampling_rate=2,
         batch_size=2,
     )
     # Windows start at 0, 2, 4 (a window spans 1 + (3 - 1) * 2 = 5 rows).
     batches = list(ds)
     assert [len(b[0]) for b in batches] == [2, 1]
     windows = np.concatenate([b[0] for b in batches])
-    np.testing.assert_array_equal(windows[:, :, 0], [[0, 4, 8], [4, 8, 12], [8, 12, 16]])
-    np.testing.assert_array_equal(np.concatenate([b[1] for b in batches]), [100, 102, 104])
+    np.testing.assert_array_equal(
+        windows[:, :, 0], [[0, 4, 8], [4, 8, 12], [8, 12, 16]]
+    )
+    np.testing.assert_array_equal(
+        np.concatenate([b[1] for b in batches]), [100, 102, 104]
+    )
     assert windows.dtype == data.dtype
 
 

@@ -107,9 +107,7 @@ def test_normalize_axis_0_divides_along_axis_0():
     "data", [1, (1,), (1, 2), (1, 2, 3), [1, 2], ([1, 2],), ((1, 2), 3)]
 )
 def test_unpack_matches_keras(keras, data):
-    assert unpack_x_y_sample_weight(data) == keras.utils.unpack_x_y_sample_weight(
-        data
-    )
+    assert unpack_x_y_sample_weight(data) == keras.utils.unpack_x_y_sample_weight(data)
 
 
 @pytest.mark.parametrize(

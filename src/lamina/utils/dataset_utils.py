@@ -28,8 +28,9 @@ class SampleBatches(PyDataset):
         load: `load(indices)` returns the batch (a tuple of numpy arrays, or one
             array) for those sample indices.
         batch_size: samples per batch; None yields single samples.
-        shuffle: draw a new sample order after each epoch.
-        seed: seeds the order (the first and every later one).
+        shuffle: draw a new sample order after each epoch (the first epoch
+            reads samples in index order).
+        seed: seeds the later orders.
         **kwargs: `workers`, `use_multiprocessing`, `max_queue_size`.
     """
 
@@ -48,9 +49,9 @@ class SampleBatches(PyDataset):
         self.batch_size = batch_size
         self._shuffle = shuffle
         self._rng = np.random.default_rng(seed)
+        # The first epoch reads samples in the given order (the callers list
+        # them already shuffled, as Keras does); later epochs reshuffle.
         self._order = np.arange(self.count)
-        if shuffle:
-            self._rng.shuffle(self._order)
         self.class_names: list[str] | None = None
         self.file_paths: list[str] | None = None
 

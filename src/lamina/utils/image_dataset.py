@@ -212,7 +212,8 @@ def _reader(
 
 def load_image(path: str, channels: int) -> np.ndarray:
     """The image at `path` as a `(height, width, channels)` uint8 array."""
-    try:  # Pillow is an optional dependency, imported only to decode images
+    try:
+        # Pillow is an optional dependency: deferred until an image is decoded.
         from PIL import Image
     except ImportError as err:
         raise ImportError(
@@ -221,7 +222,7 @@ def load_image(path: str, channels: int) -> np.ndarray:
         ) from err
     with Image.open(path) as img:
         img.seek(0)  # the first frame of an animated GIF, as Keras
-        arr = np.asarray(img.convert(_PIL_MODES[channels]))
+        arr = np.array(img.convert(_PIL_MODES[channels]))  # a writable copy
     return arr[..., None] if arr.ndim == 2 else arr
 
 
