@@ -239,42 +239,6 @@ UNCOMMENTED: dict[tuple[str, str], str] = {
         "lamina.trainers._dense_fast",
         "lamina.models.sequential",
     ): "upward import; see UPWARD",
-    (
-        "lamina.trainers._fit",
-        "lamina.trainers.trainer",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.trainers._step",
-        "lamina.layers.base",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.trainers._step",
-        "lamina.trainers._dense_fast",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.trainers.compile_utils",
-        "lamina.losses",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.trainers.compile_utils",
-        "lamina.metrics",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.trainers.trainer",
-        "lamina.backend",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.trainers.trainer",
-        "lamina.mixed_precision",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.trainers.trainer",
-        "lamina.optimizers",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.trainers.trainer",
-        "lamina.trainers._fit",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
     ("lamina.utils", "lamina.visualization"): "upward import; see UPWARD",
     (
         "lamina.utils.summary",

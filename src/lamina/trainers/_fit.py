@@ -1,7 +1,13 @@
-"""The epoch loops behind `fit`, `evaluate` and `predict`."""
+"""The epoch loops behind `fit`, `evaluate` and `predict`.
+
+Each run picks its step once: the model's own `train_step` / `test_step` /
+`predict_step` when its class overrides a step method, else the built-in
+step of `_step.py` (with its private fast paths).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -9,7 +15,26 @@ import torch
 
 from lamina.callbacks.callback_list import CallbackList
 from lamina.trainers import data_adapter as da
+from lamina.trainers._logs import to_floats, to_numpy
 from lamina.trainers._sources import ArraySource, check_validation_split, make_source
+from lamina.trainers._step import PREDICT_HOOKS, TEST_HOOKS, TRAIN_HOOKS
+
+
+@dataclass
+class FitData:
+    """The data arguments of `fit`, by name."""
+
+    x: Any
+    y: Any
+    sample_weight: Any
+    class_weight: dict | None
+    batch_size: int | None
+    shuffle: bool
+    steps_per_epoch: int | None
+    validation_split: float
+    validation_data: Any
+    validation_steps: int | None
+    validation_batch_size: int | None
 
 
 def _verbose(verbose: Any) -> int:
@@ -30,13 +55,26 @@ def _batch_size(batch_size: Any, name: str = "batch_size") -> int:
     return int(batch_size)
 
 
+# -- data --------------------------------------------------------------------------
+def prepare_x(model: Any, x: Any) -> Any:
+    """Inputs as device tensors, rank-adjusted to the model's inputs as Keras does."""
+    xs = da.to_structure(x, model._device(), "x")
+    return da.adjust_input_rank(xs, da.model_input_shapes(model))
+
+
 def _prepare_arrays(
     model: Any, x: Any, y: Any, sw: Any, class_weight: Any = None
 ) -> tuple:
     if x is None:
         raise ValueError("`x` must be given: the input data.")
     device = model._device()
-    xs = da.to_structure(x, device, "x")
+    if isinstance(x, dict) and type(model).__name__ == "Sequential":
+        raise ValueError(
+            f"A Sequential model takes one input array, but `x` is a dict with keys "
+            f"{sorted(x)}. Pass the array itself, or build a functional model with "
+            "named `Input`s to feed a dict."
+        )
+    xs = prepare_x(model, x)
     ys = da.to_structure(y, device, "y")
     sws = da.to_structure(sw, device, "sample_weight")
     n = da.num_samples(xs, ys, sws)
@@ -48,138 +86,230 @@ def _prepare_arrays(
     return xs, ys, sws, n
 
 
-def _training_source(model: Any, args: dict, batch_size: int) -> tuple:
+def one_batch(model: Any, x: Any, y: Any, sw: Any, class_weight: Any) -> tuple:
+    """`(x, y, sample_weight)` of one batch, on the device."""
+    xs, ys, sws, _ = _prepare_arrays(model, x, y, sw, class_weight)
+    return xs, ys, sws
+
+
+def _validation_source(model: Any, data: FitData, batch_size: int) -> Any:
+    val = data.validation_data
+    if val is None:
+        return None
+    val_bs = _batch_size(
+        data.validation_batch_size or batch_size, "validation_batch_size"
+    )
+    source = make_source(
+        val, device=model._device(), batch_size=val_bs, steps=data.validation_steps
+    )
+    if source is not None:  # a PyDataset, DataLoader, generator, torch Dataset
+        return source
+    vx, vy, vsw = da.unpack_validation_data(val)
+    return ArraySource(
+        *_prepare_arrays(model, vx, vy, vsw)[:3], val_bs, False, model._device()
+    )
+
+
+def _training_source(model: Any, data: FitData) -> tuple:
     """The training source and the validation source (or None)."""
     device = model._device()
+    batch_size = _batch_size(data.batch_size)
     source = make_source(
-        args["x"],
-        args["y"],
-        args["sample_weight"],
+        data.x,
+        data.y,
+        data.sample_weight,
         device=device,
         batch_size=batch_size,
-        steps=args["steps_per_epoch"],
-        shuffle=bool(args["shuffle"]),
-        class_weight=args["class_weight"],
+        steps=data.steps_per_epoch,
+        shuffle=bool(data.shuffle),
+        class_weight=data.class_weight,
     )
-    val_bs = _batch_size(
-        args["validation_batch_size"] or batch_size, "validation_batch_size"
-    )
-    val = None
-    if args["validation_data"] is not None:
-        val = make_source(
-            args["validation_data"],
-            device=device,
-            batch_size=val_bs,
-            steps=args["validation_steps"],
-        )
-        if val is None:
-            vx, vy, vsw = da.unpack_validation_data(args["validation_data"])
-            val = ArraySource(
-                *_prepare_arrays(model, vx, vy, vsw)[:3], val_bs, False, device
-            )
-    if source is not None:
-        if args["validation_split"] and val is None:
-            check_validation_split(args["x"], args["y"], args["sample_weight"])
+    if source is not None:  # a PyDataset, DataLoader, generator, torch Dataset
+        val = _validation_source(model, data, batch_size)
+        if val is None and data.validation_split:
+            check_validation_split(data.x, data.y, data.sample_weight)
         return source, val
     x, y, sw, n = _prepare_arrays(
-        model, args["x"], args["y"], args["sample_weight"], args["class_weight"]
+        model, data.x, data.y, data.sample_weight, data.class_weight
     )
-    if val is None and args["validation_split"]:
+    val = _validation_source(model, data, batch_size)
+    if val is None and data.validation_split:
         (x, y, sw), (vx, vy, vsw) = da.split_validation(
-            (x, y, sw), args["validation_split"], n
+            (x, y, sw), data.validation_split, n
+        )
+        val_bs = _batch_size(
+            data.validation_batch_size or batch_size, "validation_batch_size"
         )
         val = ArraySource(vx, vy, vsw, val_bs, False, device)
-    return ArraySource(x, y, sw, batch_size, bool(args["shuffle"]), device), val
+    return ArraySource(x, y, sw, batch_size, bool(data.shuffle), device), val
 
 
-def run_fit(model: Any, args: dict) -> Any:
-    epochs = int(args["epochs"])
-    verbose = _verbose(args["verbose"])
-    source, val = _training_source(model, args, _batch_size(args["batch_size"]))
-    runner = model._get_runner(*source.sample())
-    steps = args["steps_per_epoch"] or source.steps
-    callbacks = CallbackList(
-        args["callbacks"],
+# -- the step of a run ---------------------------------------------------------------
+def _pack(x: Any, y: Any, sw: Any) -> tuple:
+    if y is None and sw is None:
+        return (x,)
+    return (x, y) if sw is None else (x, y, sw)
+
+
+class _BuiltinStep:
+    """The built-in step: logs are read from the model's metrics when asked."""
+
+    def __init__(self, model: Any, step: Any) -> None:
+        self.model = model
+        self.step = step
+
+    def __call__(self, x: Any, y: Any, sw: Any) -> None:
+        self.step(x, y, sw)
+
+    def logs(self) -> dict:
+        return to_floats(self.model.get_metrics_result())
+
+
+class _ModelStep:
+    """The model's own `train_step` / `test_step`: logs are what it returns."""
+
+    def __init__(self, method: Any) -> None:
+        self.method = method
+        self.last: Any = {}
+
+    def __call__(self, x: Any, y: Any, sw: Any) -> None:
+        self.last = self.method(_pack(x, y, sw))
+
+    def logs(self) -> dict:
+        return to_floats(self.last)
+
+
+def train_function(model: Any, sample: tuple) -> Any:
+    """The step `fit` runs, chosen once per call from the model's class."""
+    if not model._uses_builtin(TRAIN_HOOKS):
+        return _ModelStep(model.train_step)
+    runner = model._step_runner()
+    runner.prepare(sample[0], sample[1], fast=True)
+    return _BuiltinStep(model, runner.train_step)
+
+
+def test_function(model: Any, sample: tuple) -> Any:
+    """The step `evaluate` (and validation) runs, chosen once per call."""
+    if not model._uses_builtin(TEST_HOOKS):
+        return _ModelStep(model.test_step)
+    runner = model._step_runner()
+    runner.prepare(sample[0], sample[1], fast=False)
+    return _BuiltinStep(model, runner.test_step)
+
+
+# -- loops ------------------------------------------------------------------------
+def run_fit(
+    model: Any,
+    data: FitData,
+    *,
+    epochs: int,
+    initial_epoch: int,
+    verbose: Any,
+    callbacks: Any,
+    validation_freq: int,
+) -> Any:
+    verbose = _verbose(verbose)
+    source, val = _training_source(model, data)
+    step = train_function(model, source.sample())
+    steps = data.steps_per_epoch or source.steps
+    cbs = CallbackList(
+        callbacks,
         model=model,
         add_history=True,
         add_progbar=verbose > 0,
         verbose=verbose,
-        epochs=epochs,
+        epochs=int(epochs),
         steps=steps,
     )
     model.stop_training = False
-    callbacks.on_train_begin()
+    cbs.on_train_begin()
     logs: dict | None = None
-    for epoch in range(int(args["initial_epoch"]), epochs):
-        runner.reset()
-        callbacks.on_epoch_begin(epoch)
+    val_step = None
+    for epoch in range(int(initial_epoch), int(epochs)):
+        model.reset_metrics()
+        cbs.on_epoch_begin(epoch)
         model.train()
-        _train_epoch(runner, callbacks, source.batches(steps))
+        _train_epoch(model, step, cbs, source.batches(steps))
         model.eval()
         if source.seen == 0:  # the input ran out (warned): no epoch to report
             break
-        logs = runner.logs()
-        if val is not None and (epoch + 1) % args["validation_freq"] == 0:
-            val_logs = _evaluate_source(runner, val, args["validation_steps"])
+        logs = step.logs()
+        if val is not None and (epoch + 1) % validation_freq == 0:
+            if val_step is None:
+                val_step = test_function(model, val.sample())
+            val_logs = _evaluate_source(model, val_step, val, data.validation_steps)
             if val.seen:  # an exhausted validation input reports nothing
                 logs.update({f"val_{k}": v for k, v in val_logs.items()})
-        callbacks.on_epoch_end(epoch, logs)
+        cbs.on_epoch_end(epoch, logs)
         if model.stop_training or source.exhausted:
             break
-    callbacks.on_train_end(logs)
-    return callbacks.history
+    cbs.on_train_end(logs)
+    return cbs.history
 
 
-def _train_epoch(runner: Any, callbacks: CallbackList, batches: Any) -> None:
-    model = runner.model
-    progbar = callbacks.progbar
+def _train_epoch(model: Any, step: Any, cbs: CallbackList, batches: Any) -> None:
+    progbar = cbs.progbar
     if progbar is not None and not progbar.live:
         progbar = None
-    batch_hooks = callbacks.wants_batch_logs("train")
-    for step, (x, y, sw) in enumerate(batches):
+    batch_hooks = cbs.wants_batch_logs("train")
+    for i, (x, y, sw) in enumerate(batches):
         if batch_hooks:
-            callbacks.batch_begin("train", step)
-        runner.train_step(x, y, sw)
+            cbs.batch_begin("train", i)
+        step(x, y, sw)
         if progbar is not None:
-            progbar.update(step + 1, runner.logs)
+            progbar.update(i + 1, step.logs)
         if batch_hooks:
-            callbacks.batch_end("train", step, runner.logs)
+            cbs.batch_end("train", i, step.logs)
         if model.stop_training:
             break
 
 
 def _evaluate_source(
-    runner: Any, source: Any, steps: int | None, callbacks: CallbackList | None = None
+    model: Any,
+    step: Any,
+    source: Any,
+    steps: int | None,
+    cbs: CallbackList | None = None,
 ) -> dict:
-    runner.reset()
-    hooks = callbacks is not None and callbacks.wants_batch_logs("test")
-    for step, (x, y, sw) in enumerate(source.batches(steps)):
+    model.reset_metrics()
+    hooks = cbs is not None and cbs.wants_batch_logs("test")
+    for i, (x, y, sw) in enumerate(source.batches(steps)):
         if hooks:
-            callbacks.batch_begin("test", step)
-        runner.test_step(x, y, sw)
+            cbs.batch_begin("test", i)
+        step(x, y, sw)
         if hooks:
-            callbacks.batch_end("test", step, runner.logs)
-    return runner.logs()
+            cbs.batch_end("test", i, step.logs)
+    return step.logs()
+
+
+def _source_for(model: Any, x: Any, y: Any, sw: Any, batch_size: Any, steps: Any):
+    source = make_source(
+        x,
+        y,
+        sw,
+        device=model._device(),
+        batch_size=_batch_size(batch_size),
+        steps=steps,
+    )
+    if source is not None:  # a PyDataset, DataLoader, generator, torch Dataset
+        return source
+    xs, ys, sws, _ = _prepare_arrays(model, x, y, sw)
+    return ArraySource(xs, ys, sws, _batch_size(batch_size), False, model._device())
 
 
 def run_evaluate(
     model: Any,
+    *,
     x: Any,
     y: Any,
-    sw: Any,
+    sample_weight: Any,
     batch_size: Any,
     steps: Any,
     verbose: Any,
     callbacks: Any,
 ) -> dict:
-    device = model._device()
-    source = make_source(
-        x, y, sw, device=device, batch_size=_batch_size(batch_size), steps=steps
-    )
-    if source is None:
-        xs, ys, sws, _ = _prepare_arrays(model, x, y, sw)
-        source = ArraySource(xs, ys, sws, _batch_size(batch_size), False, device)
-    runner = model._get_runner(*source.sample())
+    source = _source_for(model, x, y, sample_weight, batch_size, steps)
+    step = test_function(model, source.sample())
     cbs = CallbackList(
         callbacks,
         model=model,
@@ -191,28 +321,27 @@ def run_evaluate(
     )
     cbs.on_test_begin()
     model.eval()
-    logs = _evaluate_source(runner, source, steps, cbs)
+    logs = _evaluate_source(model, step, source, steps, cbs)
     cbs.on_test_end(logs)
     return logs
 
 
 def run_predict(
-    model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callbacks: Any
+    model: Any,
+    *,
+    x: Any,
+    batch_size: Any,
+    verbose: Any,
+    steps: Any,
+    callbacks: Any,
 ) -> Any:
-    from lamina.trainers.trainer import _to_numpy
-
-    device = model._device()
     source = make_source(
-        x, device=device, batch_size=_batch_size(batch_size), steps=steps
+        x, device=model._device(), batch_size=_batch_size(batch_size), steps=steps
     )
     if source is None:
+        xs = prepare_x(model, x)
         source = ArraySource(
-            da.to_structure(x, device, "x"),
-            None,
-            None,
-            _batch_size(batch_size),
-            False,
-            device,
+            xs, None, None, _batch_size(batch_size), False, model._device()
         )
     batches = [b[0] for b in source.batches(steps or source.steps)]
     cbs = CallbackList(
@@ -226,18 +355,28 @@ def run_predict(
     )
     cbs.on_predict_begin()
     model.eval()
+    if model._uses_builtin(PREDICT_HOOKS):
+        predict = model.__call__
+
+        def run(xb: Any) -> Any:
+            return predict(xb, training=False)
+    else:
+
+        def run(xb: Any) -> Any:
+            return model.predict_step((xb,))
+
     outputs = []
     hooks = cbs.wants_batch_logs("predict")
     with torch.no_grad():
-        for step, xb in enumerate(batches):
+        for i, xb in enumerate(batches):
             if hooks:
-                cbs.batch_begin("predict", step)
-            out = model(xb, training=False)
+                cbs.batch_begin("predict", i)
+            out = run(xb)
             outputs.append(out)
             if hooks:
-                cbs.batch_end("predict", step, lambda o=out: {"outputs": o})
+                cbs.batch_end("predict", i, lambda o=out: {"outputs": o})
     cbs.on_predict_end()
-    return _to_numpy(_concat(outputs))
+    return to_numpy(_concat(outputs))
 
 
 def _concat(outputs: list) -> Any:

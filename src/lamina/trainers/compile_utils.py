@@ -1,4 +1,9 @@
-"""What `compile()` turns losses and metrics into, for one or several outputs."""
+"""What `compile()` turns losses and metrics into, for one or several outputs.
+
+Targets and predictions travel as lists in output order inside the step; the
+structure the user gave (`y` as an array, a list, or a dict keyed by output
+name) is checked against the outputs once, with a message naming both.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,11 @@ from typing import Any
 
 import torch
 
+from lamina import losses as losses_module
 from lamina.layers._symbolic import flatten
+from lamina.metrics import Mean, Metric, resolve_metric
+
+_NO_LOSS = "No loss to compute. Provide a `loss` argument in `compile()`."
 
 
 def _per_output(spec: Any, names: list[str], what: str) -> list:
@@ -26,24 +35,105 @@ def _per_output(spec: Any, names: list[str], what: str) -> list:
                 f"{len(names)} outputs ({names})."
             )
         return list(spec)
+    if isinstance(spec, (list, tuple)) and len(spec) == 1 and len(names) == 1:
+        return list(spec)
     return [spec] * len(names)
 
 
 def as_loss(identifier: Any) -> Any:
     """A `Loss` object for a name, function or Loss instance."""
-    from lamina import losses
-
     if identifier is None:
         return None
-    loss = losses.get(identifier)
-    if isinstance(loss, losses.Loss):
+    loss = losses_module.get(identifier)
+    if isinstance(loss, losses_module.Loss):
         return loss
     name = getattr(identifier, "__name__", None) if callable(identifier) else identifier
-    return losses.LossFunctionWrapper(loss, name=name)
+    return losses_module.LossFunctionWrapper(loss, name=name)
+
+
+def _describe(structure: Any) -> str:
+    if isinstance(structure, dict):
+        return f"a dict with keys {sorted(structure)}"
+    if isinstance(structure, (list, tuple)):
+        return f"a {type(structure).__name__} of {len(structure)} arrays"
+    return "a single array"
+
+
+def check_targets(y: Any, names: list[str], needed: list[bool]) -> None:
+    """Refuses a `y` whose structure does not match the outputs.
+
+    Args:
+        y: the targets as given (one batch or the whole data).
+        names: the output names, in order.
+        needed: per output, whether it has a loss (and so needs a target).
+    """
+    if y is None:
+        return
+    n = len(names)
+    hint = f"The model has {n} output{'s' if n > 1 else ''} {names}; pass " + (
+        f"a list of {n} arrays or a dict with keys {names}."
+        if n > 1
+        else "one array (or a dict keyed by the output name)."
+    )
+    if isinstance(y, dict):
+        unknown = sorted(set(y) - set(names))
+        missing = [m for m, need in zip(names, needed) if need and m not in y]
+        if unknown or missing:
+            raise ValueError(
+                f"`y` does not match the model's outputs: received {_describe(y)}"
+                + (f"; no output is named {unknown}" if unknown else "")
+                + (f"; no target for {missing}" if missing else "")
+                + f". {hint}"
+            )
+        return
+    if n == 1:
+        if isinstance(y, (list, tuple)) and len(y) != 1:
+            raise ValueError(
+                f"`y` does not match the model's outputs: received {_describe(y)}. "
+                f"{hint}"
+            )
+        return
+    if not isinstance(y, (list, tuple)) or len(y) != n:
+        raise ValueError(
+            f"`y` does not match the model's outputs: received {_describe(y)}. {hint}"
+        )
+
+
+class LossMean(Mean):
+    """Keras's `Mean` for losses, with a one-op update for the built-in step.
+
+    `_add(loss, n)` adds `loss * n` to the total on the device and counts `n`
+    on the host; `result()` folds the count in. `update_state` is `Mean`'s, for
+    custom steps that call it.
+    """
+
+    def __init__(self, name: str = "loss", dtype: Any = None) -> None:
+        super().__init__(name=name, dtype=dtype)
+        self._pending = 0
+
+    def _add(self, value: torch.Tensor, n: int) -> None:
+        if value.device != self._device:
+            self.to_device(value.device)
+        self.total.add_(value.detach(), alpha=n)
+        self._pending += n
+
+    def result(self) -> torch.Tensor:
+        if self._pending:
+            self.count.add_(self._pending)
+            self._pending = 0
+        return super().result()
+
+    def reset_state(self) -> None:
+        self._pending = 0
+        super().reset_state()
 
 
 class CompiledLoss:
-    """Sums each output's loss times its weight."""
+    """Sums each output's loss times its weight; tracks each output's loss.
+
+    With more than one loss, a `Mean` named `<output>_loss` per output records
+    the unweighted loss, as Keras logs it.
+    """
 
     def __init__(self, loss: Any, loss_weights: Any, output_names: list[str]) -> None:
         self.spec = loss
@@ -51,6 +141,8 @@ class CompiledLoss:
         self.output_names = output_names
         self.losses: list = []
         self.weights: list[float] = []
+        self.metrics: list[LossMean] = []
+        self.built = False
 
     def build(self, output_names: list[str]) -> None:
         self.output_names = output_names
@@ -63,44 +155,76 @@ class CompiledLoss:
                 1.0 if w is None else float(w)
                 for w in _per_output(self.weights_spec, output_names, "loss_weights")
             ]
+        used = [name for name, loss in zip(output_names, self.losses) if loss]
+        self.metrics = (
+            [LossMean(name=f"{name}_loss") for name in used] if len(used) > 1 else []
+        )
+        self._tracker_of = dict(zip(used, self.metrics))
+        self.built = True
 
-    def __call__(self, y_true: list, y_pred: list, sample_weight: list) -> torch.Tensor:
+    @property
+    def needed(self) -> list[bool]:
+        """Per output, whether it has a loss (and so needs a target)."""
+        return [loss is not None for loss in self.losses]
+
+    def __call__(self, y_true: list, y_pred: list, sample_weight: list) -> tuple:
+        """Returns `(total or None, [(output name, unweighted loss), ...])`."""
         total = None
-        for loss, w, yt, yp, sw in zip(
-            self.losses, self.weights, y_true, y_pred, sample_weight
+        parts = []
+        for name, loss, w, yt, yp, sw in zip(
+            self.output_names,
+            self.losses,
+            self.weights,
+            y_true,
+            y_pred,
+            sample_weight,
         ):
             if loss is None or yt is None:
                 continue
             value = loss(yt, yp, sample_weight=sw)
+            parts.append((name, value))
             if w != 1.0:
                 value = value * w
             total = value if total is None else total + value
-        if total is None:
-            raise ValueError(
-                "No loss to compute: give `loss` to compile() and `y` to fit()."
-            )
-        return total
+        return total, parts
+
+    def track(self, parts: list, batch_size: int) -> None:
+        """Records each output's unweighted loss in its `<output>_loss` mean."""
+        for name, value in parts:
+            tracker = self._tracker_of.get(name)
+            if tracker is not None:
+                tracker._add(value, batch_size)
 
 
-class CompiledMetrics:
-    """The compiled metrics of every output, updated on the device."""
+class CompiledMetrics(Metric):
+    """The compiled metrics of every output, as one metric named `compile_metrics`.
+
+    `update_state(y_true, y_pred, sample_weight)` takes the structures the
+    model and the data use; `result()` returns a dict of every metric's value,
+    as Keras's `CompileMetrics` does. Built on the first update.
+    """
 
     def __init__(self, metrics: Any, weighted_metrics: Any) -> None:
+        super().__init__(name="compile_metrics")
         self.metrics_spec = metrics
         self.weighted_spec = weighted_metrics
         self.unweighted: list[list] = []
         self.weighted: list[list] = []
+        self.output_names: list[str] = []
         self.built = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.metrics_spec and not self.weighted_spec
 
     def build(self, y_true: list, y_pred: list, names: list[str], losses: list) -> None:
         self.built = True
-        if not self.metrics_spec and not self.weighted_spec:
+        self.output_names = names
+        if self.empty:
             return
-        from lamina.metrics import resolve_metric
-
         multi = len(names) > 1
 
-        def resolve(spec: Any, prefix_weighted: bool) -> list[list]:
+        def resolve(spec: Any) -> list[list]:
             out = []
             for i, entry in enumerate(_per_output_metrics(spec, names)):
                 resolved = []
@@ -112,19 +236,28 @@ class CompiledMetrics:
                 out.append(resolved)
             return out
 
-        self.unweighted = resolve(self.metrics_spec, False)
-        self.weighted = resolve(self.weighted_spec, True)
+        self.unweighted = resolve(self.metrics_spec)
+        self.weighted = resolve(self.weighted_spec)
         device = y_pred[0].device
         for m in self.all():
             if hasattr(m, "to_device"):
                 m.to_device(device)
-        self.built = True
 
     def all(self) -> list:
         return [m for group in (*self.unweighted, *self.weighted) for m in group]
 
+    @property
+    def metrics(self) -> list:
+        """The metrics inside, in order."""
+        return self.all()
+
+    @property
+    def variables(self) -> list[torch.Tensor]:
+        return [v for m in self.all() for v in m.variables]
+
     @torch.no_grad()
-    def update_state(self, y_true: list, y_pred: list, sample_weight: list) -> None:
+    def update_lists(self, y_true: list, y_pred: list, sample_weight: list) -> None:
+        """Updates from per-output lists (the step's own layout)."""
         for i, group in enumerate(self.unweighted):
             for m in group:
                 m.update_state(y_true[i], y_pred[i])
@@ -132,18 +265,46 @@ class CompiledMetrics:
             for m in group:
                 m.update_state(y_true[i], y_pred[i], sample_weight=sample_weight[i])
 
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        """Updates every metric from the model's outputs and the targets."""
+        names = self.output_names or _names_of(y_pred)
+        yt = as_list_of_outputs(y_true, names)
+        yp = as_list_of_outputs(y_pred, names)
+        sws = sample_weights_per_output(sample_weight, names)
+        if not self.built:
+            self.build(yt, yp, names, [None] * len(names))
+        self.update_lists(yt, yp, sws)
+
     def reset_state(self) -> None:
         for m in self.all():
             m.reset_state()
 
-    def results(self) -> dict:
+    def result(self) -> dict:
         return {m.name: m.result() for m in self.all()}
+
+    def to_device(self, device: Any) -> None:
+        for m in self.all():
+            m.to_device(device)
+
+
+def _names_of(y_pred: Any) -> list[str]:
+    if isinstance(y_pred, dict):
+        return list(y_pred)
+    if isinstance(y_pred, (list, tuple)):
+        return [f"output_{i}" for i in range(len(y_pred))]
+    return ["output"]
 
 
 def _per_output_metrics(spec: Any, names: list[str]) -> list[list]:
     if spec is None:
         return [[] for _ in names]
     if isinstance(spec, dict):
+        unknown = set(spec) - set(names)
+        if unknown:
+            raise ValueError(
+                f"`metrics` has keys {sorted(unknown)} that match no output. "
+                f"The model's outputs are {names}."
+            )
         return [_as_list(spec.get(n)) for n in names]
     spec_list = list(spec) if isinstance(spec, (list, tuple)) else [spec]
     if (
@@ -168,14 +329,27 @@ def as_list_of_outputs(structure: Any, names: list[str]) -> list:
     if isinstance(structure, dict):
         return [structure.get(n) for n in names]
     if isinstance(structure, (list, tuple)):
-        return (
-            list(structure)
-            if len(names) > 1
-            else [structure[0]]
-            if len(structure) == 1
-            else [structure]
-        )
+        if len(names) > 1:
+            return list(structure)
+        return [structure[0]] if len(structure) == 1 else [structure]
     return [structure]
 
 
-__all__ = ["CompiledLoss", "CompiledMetrics", "as_list_of_outputs", "flatten"]
+def sample_weights_per_output(sample_weight: Any, names: list[str]) -> list:
+    """One sample weight per output: shared, or given per output (list/dict)."""
+    if isinstance(sample_weight, dict):
+        return [sample_weight.get(n) for n in names]
+    if isinstance(sample_weight, (list, tuple)) and len(names) > 1:
+        return list(sample_weight)
+    return [sample_weight] * len(names)
+
+
+__all__ = [
+    "CompiledLoss",
+    "CompiledMetrics",
+    "LossMean",
+    "as_list_of_outputs",
+    "check_targets",
+    "flatten",
+    "sample_weights_per_output",
+]

@@ -161,3 +161,43 @@ class BatchIndexer:
             return [slice(i, min(i + bs, self.n)) for i in range(0, self.n, bs)]
         perm = torch.randperm(self.n, device=self.device)
         return list(perm.split(bs))
+
+
+def model_input_shapes(model: Any) -> list[tuple] | None:
+    """The batch shapes of the model's inputs, when its inputs are known."""
+    try:
+        inputs = getattr(model, "inputs", None)
+    except (AttributeError, ValueError):
+        inputs = None
+    if inputs:
+        return [tuple(t.shape) for t in inputs]
+    shape = getattr(model, "input_shape", None)
+    if isinstance(shape, tuple) and all(
+        isinstance(s, (int, type(None))) for s in shape
+    ):
+        return [shape]
+    return None
+
+
+def _adjust_one(x: Any, ref: tuple) -> Any:
+    """Keras's rank adjustment: a missing trailing axis of size 1 is added, an
+    extra trailing axis of size 1 is dropped."""
+    if not isinstance(x, torch.Tensor) or not ref:
+        return x
+    if x.dim() == len(ref) - 1 and ref[-1] == 1:
+        return x.unsqueeze(-1)
+    if x.dim() == len(ref) + 1 and x.shape[-1] == 1:
+        return x.squeeze(-1)
+    return x
+
+
+def adjust_input_rank(x: Any, shapes: list[tuple] | None) -> Any:
+    """Inputs one rank short (or long) of the model's inputs, reshaped as Keras
+    does: `Sequential([Dense(1, input_shape=[1])]).fit(x_1d, y_1d)` trains."""
+    if shapes is None or x is None:
+        return x
+    if isinstance(x, torch.Tensor):
+        return _adjust_one(x, shapes[0]) if len(shapes) == 1 else x
+    if isinstance(x, (list, tuple)) and len(x) == len(shapes):
+        return type(x)(_adjust_one(t, s) for t, s in zip(x, shapes))
+    return x
