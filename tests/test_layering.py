@@ -128,14 +128,6 @@ UNCOMMENTED: dict[tuple[str, str], str] = {
         "tqdm.auto",
     ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
     (
-        "lamina.callbacks.tensorboard",
-        "lamina.layers",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.callbacks.tensorboard",
-        "torch.utils.tensorboard",
-    ): "defers an optional dependency; the comment saying so is missing",
-    (
         "lamina.layers._weights",
         "lamina.constraints",
     ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",

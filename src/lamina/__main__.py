@@ -11,6 +11,8 @@ import os
 import runpy
 import sys
 
+from lamina._keras_alias import install_as_keras
+
 USAGE = """usage: python -m lamina script.py [args ...]
 
 Runs a Keras script with lamina answering its `import keras` and
@@ -32,8 +34,6 @@ def main(argv: list[str] | None = None) -> int:
     if not os.path.isfile(script):
         print(f"lamina: can't open file {script!r}: no such file.", file=sys.stderr)
         raise SystemExit(2)
-    from lamina._keras_alias import install_as_keras
-
     install_as_keras()
     sys.argv = [script, *args[1:]]
     # The script's folder comes first on the path, as `python script.py` does.

@@ -96,6 +96,7 @@ class KerasAliasFinder(importlib.abc.MetaPathFinder):
 
 
 def _tensorflow_stub() -> types.ModuleType:
+    # Imported here: lamina's __init__ imports this module (a cycle).
     import lamina
 
     stub = _TensorFlowStub("tensorflow", "lamina's stand-in for tensorflow.keras")

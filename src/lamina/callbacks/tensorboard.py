@@ -21,6 +21,7 @@ import torch
 from lamina.backend import floatx, to_torch_dtype
 from lamina.callbacks._learning_rate import log_learning_rates
 from lamina.callbacks.callback import Callback
+from lamina.layers import Embedding
 
 _MISSING = (
     "The `TensorBoard` callback needs the `tensorboard` package, which is not "
@@ -30,8 +31,8 @@ _MISSING = (
 
 
 def _summary_writer(folder: str) -> Any:
-    # Deferred: torch.utils.tensorboard imports the optional tensorboard package.
     try:
+        # Deferred: torch.utils.tensorboard imports the optional tensorboard package.
         from torch.utils.tensorboard import SummaryWriter
     except ImportError as err:
         raise ImportError(_MISSING) from err
@@ -291,8 +292,6 @@ class TensorBoard(Callback):
                         )
 
     def _log_embeddings(self, epoch: int) -> None:
-        from lamina.layers import Embedding
-
         writer = self._writer("train")
         for layer in self.model.layers:
             if isinstance(layer, Embedding):
