@@ -109,8 +109,7 @@ def sparse_categorical_crossentropy(
     if ignore_class is not None:
         valid = labels != ignore_class
         labels = torch.where(valid, labels, torch.zeros_like(labels))
-    index = labels.long().unsqueeze(axis)
-    res = -_log_probs(y_pred, from_logits, axis).gather(axis, index).squeeze(axis)
+    res = -_pick(_log_probs(y_pred, from_logits, axis), labels, axis)
     if valid is None:
         return res
     return set_mask(torch.where(valid, res, torch.zeros_like(res)), valid)
@@ -167,6 +166,29 @@ def categorical_generalized_cross_entropy(
         Per-sample losses.
     """
     y_pred = float_predictions(y_pred)
-    labels = _sparse_labels(y_true, y_pred, -1).long()
-    p = y_pred.gather(-1, labels.unsqueeze(-1)).squeeze(-1)
+    labels = _sparse_labels(y_true, y_pred, -1)
+    p = _pick(y_pred, labels, -1)
     return (1.0 - torch.pow(p, q)) / q
+
+
+def _pick(values: torch.Tensor, labels: torch.Tensor, axis: int) -> torch.Tensor:
+    """`values[..., label, ...]` along `axis`; a label out of range is named.
+
+    The range check costs nothing on the good path: torch refuses the index,
+    and only then are the labels read to say which one is wrong.
+    """
+    index = labels.long().unsqueeze(axis)
+    try:
+        return values.gather(axis, index).squeeze(axis)
+    except (RuntimeError, IndexError) as err:
+        classes = values.shape[axis]
+        bad = labels[(labels < 0) | (labels >= classes)]
+        if bad.numel() == 0:
+            raise
+        raise ValueError(
+            f"Received a label value of {int(bad.flatten()[0])} which is outside the "
+            f"valid range of [0, {classes}): `y_pred` has {classes} classes. Sparse "
+            "labels (`y_true`) are integer class indices from 0 to num_classes - 1. "
+            "Check the labels, or give the output layer as many units as there "
+            "are classes."
+        ) from err
