@@ -145,7 +145,7 @@ class CustomObjectScope:
     """Makes custom objects visible to deserialization inside a `with` block.
 
     Args:
-        custom_objects: dicts mapping names to classes or functions.
+        custom_objects: a dict mapping names to classes or functions.
 
     Example:
     >>> import lamina
@@ -156,11 +156,8 @@ class CustomObjectScope:
     True
     """
 
-    def __init__(self, *custom_objects: Mapping[str, Any] | None) -> None:
-        self.custom_objects: dict[str, Any] = {}
-        for objects in custom_objects:
-            if objects:
-                self.custom_objects.update(objects)
+    def __init__(self, custom_objects: Mapping[str, Any] | None) -> None:
+        self.custom_objects: dict[str, Any] = dict(custom_objects or {})
 
     def __enter__(self) -> CustomObjectScope:
         _LOCAL.scopes.append(self.custom_objects)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lamina._registry import enable_unsafe_deserialization
 from lamina.backend import (
     epsilon,
     floatx,
@@ -22,6 +23,7 @@ def backend() -> str:
 __all__ = [
     "backend",
     "dtype_policy",
+    "enable_unsafe_deserialization",
     "epsilon",
     "floatx",
     "image_data_format",

@@ -7,11 +7,8 @@ import marshal
 import types
 from typing import Any
 
-_UNSAFE = (
-    "Requested the deserialization of a Python function from its bytecode. This "
-    "executes code from the file, which may be malicious. Pass `safe_mode=False` "
-    "to the loading function if you trust the source of the file."
-)
+from lamina import _registry
+from lamina.saving.serialization_lib import UNSAFE_LAMBDA_MESSAGE
 
 
 def serialize_function(fn: Any) -> Any:
@@ -43,8 +40,10 @@ def deserialize_function(
         raise ValueError(
             f"Could not find function '{name}'. Pass it in `custom_objects`."
         )
-    if safe_mode is None or safe_mode:
-        raise ValueError(_UNSAFE)
+    if safe_mode is None:
+        safe_mode = _registry.in_safe_mode()
+    if safe_mode:
+        raise ValueError(UNSAFE_LAMBDA_MESSAGE)
     raw = base64.b64decode(data["config"]["code"])
     code = marshal.loads(raw)
     defaults = data["config"].get("defaults")

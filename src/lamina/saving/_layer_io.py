@@ -83,7 +83,7 @@ class LayerSavingMixin:
             )
         with torch.no_grad():
             for variable, array in zip(variables, values):
-                src = torch.from_numpy(np.ascontiguousarray(array))
+                src = torch.as_tensor(np.array(array))  # a copy; 0-d stays 0-d
                 variable.copy_(src.to(dtype=variable.dtype, device=variable.device))
 
     # -- build config -------------------------------------------------------------

@@ -8,8 +8,10 @@ model's `input_layers` / `output_layers`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from lamina import _registry
 from lamina.layers._symbolic import KerasTensor, flatten, map_structure
 from lamina.saving.serialization import deserialize_layer, serialize_layer
 
@@ -35,8 +37,6 @@ def _serialize_arg(x: Any) -> Any:
 
 def functional_config(model: Any) -> dict:
     """`get_config()` of a functional model."""
-    from lamina.layers.core.input_layer import InputLayer
-
     own = {id(n) for n in model._nodes}
     layers = []
     for layer in model.layers:
@@ -48,7 +48,7 @@ def functional_config(model: Any) -> dict:
                 "kwargs": map_structure(_serialize_arg, node.kwargs),
             }
             for node in layer._inbound_nodes
-            if id(node) in own and not isinstance(layer, InputLayer)
+            if id(node) in own and not _is_input_layer(layer)
         ]
         layers.append(entry)
     return {
@@ -58,6 +58,11 @@ def functional_config(model: Any) -> dict:
         "input_layers": _endpoint_list([_history(t) for t in model.inputs]),
         "output_layers": _endpoint_list([_history(t) for t in model.outputs]),
     }
+
+
+def _is_input_layer(layer: Any) -> bool:
+    input_layer = _registry.builtin_object("layers", "InputLayer")
+    return input_layer is not None and isinstance(layer, input_layer)
 
 
 def _endpoint_list(triples: list) -> list:
@@ -72,18 +77,38 @@ def _endpoints(spec: Any) -> list:
     return list(spec)
 
 
-def functional_from_config(config: dict, custom_objects: dict | None = None) -> Any:
-    """Rebuilds a functional model from `functional_config`'s output."""
-    from lamina.models.functional import Functional
+def functional_from_config(
+    config: dict,
+    custom_objects: dict | None = None,
+    make_layer: Callable[[dict], Any] | None = None,
+    input_tensors: list | None = None,
+) -> Any:
+    """Rebuilds a functional model from `functional_config`'s output.
 
+    Args:
+        config: the config.
+        custom_objects: names mapped to custom classes.
+        make_layer: makes each layer from its config entry (default:
+            deserialize it); `clone_model` passes its `clone_function` here.
+        input_tensors: symbolic tensors to use as the inputs, in order,
+            instead of new `Input`s.
+    """
+    functional = _registry.builtin_object("layers", "Functional")
     created: dict[tuple, KerasTensor] = {}
     layers: dict[str, Any] = {}
     calls: dict[str, int] = {}
+    given = _given_inputs(config, input_tensors)
     for entry in config["layers"]:
-        layer = deserialize_layer(entry, custom_objects)
         name = entry.get("name") or entry["config"]["name"]
+        if name in given:
+            created[(name, 0, 0)] = given[name]
+            continue
+        if make_layer is None:
+            layer = deserialize_layer(entry, custom_objects)
+        else:
+            layer = make_layer(entry)
         layers[name] = layer
-        if hasattr(layer, "output") and not entry.get("inbound_nodes"):
+        if _is_input_layer(layer):
             created[(name, 0, 0)] = layer.output
     for entry in config["layers"]:
         name = entry.get("name") or entry["config"]["name"]
@@ -96,12 +121,25 @@ def functional_from_config(config: dict, custom_objects: dict | None = None) -> 
                 created[(name, index, i)] = t
     inputs = [created[tuple(e)] for e in _endpoints(config["input_layers"])]
     outputs = [created[tuple(e)] for e in _endpoints(config["output_layers"])]
-    return Functional(
+    return functional(
         inputs[0] if len(inputs) == 1 else inputs,
         outputs[0] if len(outputs) == 1 else outputs,
         name=config.get("name"),
         trainable=config.get("trainable", True),
     )
+
+
+def _given_inputs(config: dict, input_tensors: list | None) -> dict[str, Any]:
+    """The input layers' names mapped to the tensors that replace them."""
+    if input_tensors is None:
+        return {}
+    names = [e[0] for e in _endpoints(config["input_layers"])]
+    if len(names) != len(input_tensors):
+        raise ValueError(
+            f"The model has {len(names)} inputs ({names}), but "
+            f"{len(input_tensors)} `input_tensors` were given."
+        )
+    return dict(zip(names, input_tensors))
 
 
 def _resolve(node: Any, created: dict) -> tuple[list, dict]:

@@ -41,12 +41,29 @@ def model_config_json(model: Any) -> str:
     return json.dumps(serialization_lib.serialize_keras_object(model))
 
 
-def save_model(model: Any, filepath: str | os.PathLike, overwrite: bool = True) -> None:
-    """Saves `model` as a `.keras` zip archive, atomically.
+def save_model(
+    model: Any,
+    filepath: str | os.PathLike,
+    overwrite: bool = True,
+    zipped: bool | None = None,
+    **kwargs: Any,
+) -> None:
+    """Saves `model` as a `.keras` zip archive (or legacy `.h5`), atomically.
+
+    Args:
+        model: a built model.
+        filepath: a path ending in `.keras` or `.h5`.
+        overwrite: replace an existing file.
+        zipped: `None` or `True`; lamina writes `.keras` files as zip archives.
 
     Raises:
-        ValueError: for an unbuilt model or a path not ending in `.keras`.
+        ValueError: for an unbuilt model, a path not ending in `.keras` or
+            `.h5`, or `zipped=False`.
     """
+    if zipped is False:
+        raise ValueError(
+            "lamina writes `.keras` files as zip archives only. Received: zipped=False"
+        )
     path = Path(filepath)
     if path.suffix in (".h5", ".hdf5"):
         legacy_h5.save_model(model, path, overwrite=overwrite)
@@ -157,17 +174,44 @@ def _read_weights_bytes(
         _weights_io.read_weights(model, h5, filename, skip_mismatch)
 
 
+def model_from_json(
+    json_string: str, custom_objects: Mapping[str, Any] | None = None
+) -> Any:
+    """Rebuilds a model (new weights) from `model.to_json()`'s output.
+
+    Raises:
+        ValueError: for a string that is not JSON.
+    """
+    try:
+        config = json.loads(json_string)
+    except ValueError as err:
+        raise ValueError(
+            f"`model_from_json` expects the JSON string of `model.to_json()`: {err}"
+        ) from err
+    return serialization_lib.deserialize_keras_object(config, custom_objects)
+
+
 # -- .weights.h5 ---------------------------------------------------------------
 
 
 def save_weights(
-    model: Any, filepath: str | os.PathLike, overwrite: bool = True
+    model: Any,
+    filepath: str | os.PathLike,
+    overwrite: bool = True,
+    max_shard_size: Any = None,
+    **kwargs: Any,
 ) -> None:
     """Saves the weights (and optimizer state) in a `.weights.h5` file.
 
     Raises:
-        ValueError: for a name not ending in `.weights.h5`, or an unbuilt model.
+        ValueError: for a name not ending in `.weights.h5`, an unbuilt model,
+            or `max_shard_size` (sharded files are not supported).
     """
+    if max_shard_size is not None:
+        raise ValueError(
+            "lamina does not write sharded weights files. Received: "
+            f"max_shard_size={max_shard_size}"
+        )
     path = Path(filepath)
     if not str(path).endswith(".weights.h5"):
         raise ValueError(
@@ -181,7 +225,10 @@ def save_weights(
 
 
 def load_weights(
-    model: Any, filepath: str | os.PathLike, skip_mismatch: bool = False
+    model: Any,
+    filepath: str | os.PathLike,
+    skip_mismatch: bool = False,
+    **kwargs: Any,
 ) -> None:
     """Loads weights from a `.weights.h5`, `.keras` or legacy `.h5` file.
 

@@ -43,6 +43,10 @@ _KERAS_ONLY_DEFAULTS: dict[str, Any] = {
     "lora_enabled": False,
 }
 
+# lamina classes whose Keras class name differs from their Python name.
+_KERAS_CLASS_NAMES = {"GroupedQueryAttention": "GroupQueryAttention"}
+_LAMINA_CLASS_NAMES = {v: k for k, v in _KERAS_CLASS_NAMES.items()}
+
 _UNKNOWN_CLASS = (
     "Could not locate class '{name}'. Make sure custom classes are decorated "
     "with `@keras.saving.register_keras_serializable()`, or pass them in "
@@ -100,7 +104,7 @@ def serialize_keras_object(obj: Any) -> Any:
     module = public_module(cls)
     out: dict[str, Any] = {
         "module": module,
-        "class_name": cls.__name__,
+        "class_name": _KERAS_CLASS_NAMES.get(cls.__name__, cls.__name__),
         "config": _plain(obj.get_config()),
         "registered_name": _registered_name(cls, module),
     }
@@ -285,7 +289,7 @@ def _find_class(config: Mapping[str, Any], custom_objects: Any) -> Any:
         if found is not None:
             return found
     family = _family(config.get("module"))
-    found = _registry.builtin_object(family, name)
+    found = _registry.builtin_object(family, _LAMINA_CLASS_NAMES.get(name, name))
     if found is None and family == "layers":
         found = _registry.builtin_object("layers", registered)
     if found is not None:

@@ -87,6 +87,12 @@ class SpectralNormalization(Wrapper):
         rest = [w for w in out if w is not kernel]
         return [kernel, *rest]
 
+    def _saved_variables(self) -> list[torch.Tensor]:
+        """Keras's own variables of the wrapper: the wrapped kernel (tracked as
+        `self.kernel` in Keras, so saved here too), then `vector_u`."""
+        own = super()._saved_variables()
+        return [self._kernel(), *own] if self.built else own
+
     def normalized_weights(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The new `u` and the kernel divided by its estimated spectral norm."""
         kernel = self._kernel()

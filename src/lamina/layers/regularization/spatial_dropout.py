@@ -42,6 +42,10 @@ class _SpatialDropout(NoiseLayer):
 
     def get_config(self) -> dict:
         config = super().get_config()
+        # Keras's SpatialDropout takes no `trainable` and writes its dtype by
+        # name; a config with them does not load in Keras.
+        config.pop("trainable", None)
+        config["dtype"] = self.dtype_policy.name
         if self.rank > 1:
             config["data_format"] = self.data_format
         return config
