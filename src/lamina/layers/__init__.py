@@ -21,6 +21,7 @@ from lamina.layers.core.input_layer import Input, InputLayer
 from lamina.layers.core.lambda_layer import Lambda
 from lamina.layers.core.masking import Masking
 from lamina.layers.core.reversible_embedding import ReversibleEmbedding
+from lamina.layers.core.torch_module_wrapper import TorchModuleWrapper
 from lamina.layers.core.wrapper import Wrapper
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.merging import (
@@ -257,4 +258,5 @@ __all__ = [
     "SimpleRNNCell",
     "StackedRNNCells",
     "TimeDistributed",
+    "TorchModuleWrapper",
 ]

@@ -220,10 +220,12 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
         if self.autocast:
             inputs = self._autocast(inputs)
         outer = _CONTEXT.training is None
+        if len(args) > 1:  # `model(x, True)`: training or mask given by position
+            args, kwargs = _named_call_args(type(self), args, kwargs)
         training = self._resolve_training(kwargs, outer)
         mask = self._resolve_mask(inputs, kwargs)
         if outer:
-            _CONTEXT.training = bool(training)
+            _CONTEXT.training = _truth(training)
         try:
             self._call_losses.clear()
             if self._dtype_policy.mixed:
@@ -248,7 +250,11 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
 
     def _resolve_mask(self, inputs: Any, kwargs: dict) -> Any:
         """The input mask: explicit `mask`, else the one the inputs carry."""
-        if not (self._call_has_mask or self.supports_masking):
+        if not (
+            self._call_has_mask
+            or self.supports_masking
+            or type(self).compute_mask is not Layer.compute_mask
+        ):
             return None
         mask = kwargs.get("mask")
         if mask is None:
@@ -263,8 +269,8 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
                 self.add_loss(self.activity_regularizer(out) / out.shape[0])
         if mask is not None or type(self).compute_mask is not Layer.compute_mask:
             out_mask = self.compute_mask(inputs, mask)
-            if out_mask is not None and isinstance(outputs, torch.Tensor):
-                outputs._keras_mask = out_mask
+            if out_mask is not None:
+                _attach_mask(outputs, out_mask)
         return outputs
 
     def _autocast_call(self, inputs: Any, args: tuple, kwargs: dict) -> Any:
@@ -419,6 +425,18 @@ def _any_symbolic(inputs: Any, rest: tuple, kwargs: dict) -> bool:
     return any(_symbolic.is_symbolic(t) for t in leaves)
 
 
+def _attach_mask(outputs: Any, mask: Any) -> None:
+    """Puts `compute_mask`'s result on the outputs, as `_keras_mask`: one mask
+    per output when both are sequences (a layer that splits its input)."""
+    if isinstance(outputs, torch.Tensor):
+        outputs._keras_mask = mask
+    elif isinstance(outputs, (list, tuple)):
+        masks = mask if isinstance(mask, (list, tuple)) else [mask] * len(outputs)
+        for out, m in zip(outputs, masks):
+            if isinstance(out, torch.Tensor) and m is not None:
+                out._keras_mask = m
+
+
 def _mask_of(inputs: Any) -> Any:
     if isinstance(inputs, torch.Tensor):
         return getattr(inputs, "_keras_mask", None)
@@ -439,6 +457,36 @@ def _batch_shape_from_kwargs(kwargs: dict) -> tuple | None:
     if isinstance(shape, int):
         shape = (shape,)
     return (kwargs.get("batch_size"), *tuple(shape))
+
+
+def _truth(training: Any) -> bool:
+    """`training` as a bool; Keras runs with any truthy object (an array)."""
+    try:
+        return bool(training)
+    except (ValueError, RuntimeError):
+        return True
+
+
+_POSITIONS: dict[type, dict[str, int]] = {}
+
+
+def _named_call_args(cls: type, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """Moves `training` / `mask` given by position into `kwargs`."""
+    if cls not in _POSITIONS:
+        params = list(inspect.signature(cls.call).parameters.values())[1:]
+        _POSITIONS[cls] = {
+            p.name: i
+            for i, p in enumerate(params)
+            if p.name in ("training", "mask") and p.kind is p.POSITIONAL_OR_KEYWORD
+        }
+    positions = _POSITIONS[cls]
+    if not positions or len(args) <= min(positions.values()):
+        return args, kwargs
+    kwargs = dict(kwargs)
+    for name, i in positions.items():
+        if i < len(args):
+            kwargs.setdefault(name, args[i])
+    return args[: min(positions.values())], kwargs
 
 
 _SIGNATURES: dict[type, tuple[bool, bool]] = {}

@@ -12,38 +12,66 @@ from lamina.layers.core.input_layer import InputLayer
 from lamina.models.model import Model
 
 
-def _topological_nodes(outputs: list[KerasTensor]) -> list[Node]:
-    """Nodes from the inputs to `outputs`, each after the nodes it depends on."""
+def _graph_nodes(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list[Node]:
+    """The nodes between `inputs` and `outputs`, each after those it depends on.
+
+    Raises:
+        ValueError: when an output needs a tensor that does not come from
+            `inputs` ("graph disconnected"), naming that tensor's input layer.
+    """
+    fed = {id(t) for t in inputs}
     order: list[Node] = []
     seen: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(t.node, False) for t in reversed(outputs)]
+    stack: list[tuple[Any, bool]] = [(t, False) for t in reversed(outputs)]
     while stack:
-        node, expanded = stack.pop()
-        if id(node) in seen:
+        tensor, expanded = stack.pop()
+        node = tensor.node
+        if id(tensor) in fed or id(node) in seen:
             continue
         if expanded:
             seen.add(id(node))
             order.append(node)
             continue
-        stack.append((node, True))
-        for parent in reversed(node.parents):
-            if parent.node is None:
-                raise ValueError(
-                    f"The tensor {parent} does not come from an `Input()`: a "
-                    "functional model's inputs must be `lamina.Input` tensors."
-                )
-            if id(parent.node) not in seen:
-                stack.append((parent.node, False))
+        _check_reachable(tensor, order)
+        stack.append((tensor, True))
+        stack.extend((p, False) for p in reversed(node.parents))
     return order
+
+
+def _check_reachable(tensor: KerasTensor, done: list[Node]) -> None:
+    node = tensor.node
+    if node is None:
+        raise ValueError(
+            f"The tensor {tensor} was not made by `Input()` or by a layer call: a "
+            "functional model's tensors must come from `lamina.Input` tensors."
+        )
+    if isinstance(node.layer, InputLayer):
+        accessed = [n.layer.name for n in done if not isinstance(n.layer, InputLayer)]
+        raise ValueError(
+            f"Graph disconnected: cannot obtain value for tensor {tensor} at "
+            f"layer '{node.layer.name}' (an Input): it is needed by the outputs "
+            "but is not among the model's `inputs`. Add it to `inputs`. The "
+            f"following previous layers were accessed without issue: {accessed}"
+        )
 
 
 class Functional(Model):
     """A model whose layers form a graph from `inputs` to `outputs`.
 
+    Any tensors of an existing graph serve: `Model(model.inputs,
+    [layer.output for layer in model.layers])` extracts every layer's output.
+    Layers called twice (shared layers) run once per call; models called on
+    tensors are layers of the outer model. A subclass of `Model` that calls
+    `super().__init__(inputs=..., outputs=...)` becomes a `Functional` whose
+    methods it may override, as in Keras.
+
     Args:
-        inputs: an `Input()` tensor, or a list or dict of them.
-        outputs: tensors computed from `inputs`, or a list or dict of them.
+        inputs: the input tensor(s): a tensor, or a list or dict of them.
+        outputs: tensors computed from `inputs`: a tensor, or a list or dict.
         name: the model's name.
+
+    Raises:
+        ValueError: when an output cannot be computed from `inputs`.
     """
 
     def __init__(
@@ -56,27 +84,25 @@ class Functional(Model):
     ) -> None:
         Layer.__init__(self, name=name, trainable=trainable, **kwargs)
         self._init_trainer()
+        if isinstance(outputs, KerasTensor) and isinstance(inputs, (list, tuple)):
+            inputs = list(inputs)
         self._inputs_struct = inputs
         self._outputs_struct = outputs
-        self.inputs = flatten(inputs)
-        self.outputs = flatten(outputs)
-        for t in self.inputs + self.outputs:
-            if not isinstance(t, KerasTensor):
-                raise TypeError(
-                    "Functional model inputs and outputs must be symbolic tensors "
-                    f"(from `Input()` and layer calls). Received: {t!r}"
-                )
-        for t in self.inputs:
-            if not isinstance(t.node.layer, InputLayer):
-                raise ValueError(
-                    f"Model inputs must come from `lamina.Input()`. Received: {t}"
-                )
-        self._nodes = _topological_nodes(self.outputs)
-        # Keras lists the input layers first, in the order of `inputs`.
-        firsts = [t.node for t in self.inputs if t.node in self._nodes]
+        self.inputs = _symbolic_list(inputs, "inputs")
+        self.outputs = _symbolic_list(outputs, "outputs")
+        self._nodes = _graph_nodes(self.inputs, self.outputs)
+        self._add_graph_layers()
+        self.built = True
+
+    def _add_graph_layers(self) -> None:
+        """Registers the graph's layers as child modules: input layers first,
+        in the order of `inputs` (as Keras lists them), then in call order."""
+        firsts = [t.node for t in self.inputs if isinstance(t.node.layer, InputLayer)]
         ordered = firsts + [n for n in self._nodes if n not in firsts]
         for node in ordered:
             layer = node.layer
+            if not isinstance(layer, torch.nn.Module):
+                continue  # an operation (`x + y`, `ops.mean`): no state
             key = self._child_key(layer.name)
             if key in self._modules and self._modules[key] is not layer:
                 raise ValueError(
@@ -84,11 +110,16 @@ class Functional(Model):
                     "layer names should be unique."
                 )
             self.add_module(key, layer)
-        missing = [t for t in self.inputs if t.node not in self._nodes]
-        if missing:
-            for t in missing:
-                self.add_module(self._child_key(t.node.layer.name), t.node.layer)
-        self.built = True
+
+    @property
+    def input(self) -> Any:
+        """The `inputs` given to the constructor, in their structure."""
+        return self._inputs_struct
+
+    @property
+    def output(self) -> Any:
+        """The `outputs` given to the constructor, in their structure."""
+        return self._outputs_struct
 
     @property
     def input_shape(self) -> Any:
@@ -134,19 +165,19 @@ class Functional(Model):
 
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
         values = self._assign_inputs(inputs)
+        for t in self.inputs:
+            if isinstance(t.node.layer, InputLayer):
+                values[id(t)] = _check_input(t.node.layer, values[id(t)])
+        if mask is not None:
+            _attach_masks(self.inputs, values, mask)
+
+        def fetch(x: Any) -> Any:
+            return values[id(x)] if isinstance(x, KerasTensor) else x
+
         for node in self._nodes:
-            layer = node.layer
-            if isinstance(layer, InputLayer):
-                t = node.outputs
-                values[id(t)] = _check_input(layer, values[id(t)])
-                continue
-
-            def fetch(x: Any) -> Any:
-                return values[id(x)] if isinstance(x, KerasTensor) else x
-
             args = map_structure(fetch, node.args)
             kwargs = map_structure(fetch, node.kwargs)
-            out = layer(*args, **kwargs)
+            out = node.layer(*args, **kwargs)
             for t, v in zip(flatten(node.outputs), flatten(out)):
                 values[id(t)] = v
         return map_structure(lambda t: values[id(t)], self._outputs_struct)
@@ -166,6 +197,47 @@ class Functional(Model):
         from lamina.saving.functional_config import functional_from_config
 
         return functional_from_config(config, custom_objects)
+
+
+def init_functional_subclass(model: Model, *args: Any, **kwargs: Any) -> None:
+    """`super().__init__(inputs, outputs)` in a subclass of `Model`: the class
+    gets `Functional` in place of `Model` among its bases (as Keras does), so
+    the model runs its graph and the subclass's overrides still win."""
+    if not isinstance(model, Functional):
+        _rebase_on_functional(type(model))
+    Functional.__init__(model, *args, **kwargs)
+
+
+def _rebase_on_functional(cls: type) -> None:
+    for klass in cls.__mro__:
+        if Model in klass.__bases__:
+            klass.__bases__ = tuple(
+                Functional if base is Model else base for base in klass.__bases__
+            )
+            return
+
+
+def _attach_masks(inputs: list, values: dict, mask: Any) -> None:
+    """`model(x, mask=m)`: the input masks travel on the input tensors."""
+    masks = [mask] if isinstance(mask, torch.Tensor) else flatten(mask)
+    for t, m in zip(inputs, masks):
+        value = values[id(t)]
+        if m is not None and isinstance(value, torch.Tensor):
+            value = value.view_as(value)  # a new tensor object carries the mask
+            value._keras_mask = m
+            values[id(t)] = value
+
+
+def _symbolic_list(structure: Any, what: str) -> list[KerasTensor]:
+    flat = flatten(structure)
+    for t in flat:
+        if not isinstance(t, KerasTensor):
+            raise TypeError(
+                f"All `{what}` of a functional model must be symbolic tensors "
+                "(from `Input()` and layer calls on them). Received: "
+                f"{t!r} (of type {type(t).__name__})"
+            )
+    return flat
 
 
 def _check_input(layer: InputLayer, value: Any) -> Any:

@@ -35,11 +35,14 @@ class Model(ModelSavingMixin, Trainer, Layer):
         return super().__new__(cls)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if args or "inputs" in kwargs:
-            raise TypeError(
-                "Model(inputs, outputs) makes a functional model; call it on the "
-                "tensors returned by `Input()` and by calling layers on them."
-            )
+        if args or "inputs" in kwargs or "outputs" in kwargs:
+            # A subclass calling `super().__init__(inputs=..., outputs=...)`
+            # becomes functional, as in Keras. functional.py imports this
+            # module: a true cycle.
+            from lamina.models.functional import init_functional_subclass
+
+            init_functional_subclass(self, *args, **kwargs)
+            return
         Layer.__init__(self, **kwargs)
         self._init_trainer()
 

@@ -6,9 +6,10 @@ from typing import Any
 
 import torch
 
-from lamina.layers._symbolic import KerasTensor
+from lamina.layers._symbolic import KerasTensor, flatten
 from lamina.layers.base import Layer
 from lamina.layers.core.input_layer import InputLayer
+from lamina.layers.core.torch_module_wrapper import wrap_if_torch_module
 from lamina.models.model import Model
 
 
@@ -16,7 +17,11 @@ class Sequential(Model):
     """A linear stack of layers.
 
     Built at once when the first layer knows its input (`input_shape=...` or an
-    `Input` first), otherwise on the first data it sees.
+    `Input` first), otherwise on the first data it sees. A built Sequential is
+    a graph, as in Keras: `model.inputs`, `model.outputs`, and each layer's
+    `input` / `output`, so `Model(model.inputs, [l.output for l in
+    model.layers])` extracts every layer's output. A plain `torch.nn.Module`
+    in the stack is wrapped in a `TorchModuleWrapper`.
 
     Args:
         layers: list of layers to add, in order.
@@ -39,7 +44,11 @@ class Sequential(Model):
         **kwargs: Any,
     ) -> None:
         super().__init__(trainable=trainable, name=name, **kwargs)
-        self._input_layer: InputLayer | None = None
+        # Plain attributes, not child modules: the input layer holds no state,
+        # and the graph is a record of the last build.
+        object.__setattr__(self, "_input_layer", None)
+        self._graph: tuple[list, list] | None = None
+        self._graph_nodes: list[tuple[Any, Any]] = []
         self._output_shapes: dict[str, Any] = {}
         for layer in layers or []:
             self.add(layer, rebuild=False)
@@ -60,24 +69,33 @@ class Sequential(Model):
                 f"be added to a Sequential model. Received: {layer!r} "
                 f"(of type {type(layer).__name__})"
             )
+        layer = wrap_if_torch_module(layer)
         if isinstance(layer, InputLayer):
-            if self._modules:
+            if self._input_layer is not None or self._modules:
                 raise ValueError(
-                    "An Input can only be the first layer of a Sequential model."
+                    f"Sequential model '{self.name}' already has an input (shape "
+                    f"{self._input_batch_shape()}). An Input can only be the "
+                    "first layer of a Sequential model."
                 )
-            self._input_layer = layer
-        name = getattr(layer, "name", None) or f"module_{len(self._modules)}"
-        key = self._child_key(name)
+            object.__setattr__(self, "_input_layer", layer)
+        elif not self._modules and self._input_layer is None:
+            shape = getattr(layer, "_input_shape_arg", None)
+            if shape is not None:  # `Dense(4, input_shape=(2,))`, as Keras reads it
+                object.__setattr__(self, "_input_layer", InputLayer(batch_shape=shape))
+        self._add_child(layer)
+        self._forget_graph()
+        if rebuild:
+            self._maybe_build_from_input()
+
+    def _add_child(self, layer: Layer) -> None:
+        key = self._child_key(layer.name)
         if key in self._modules:
             raise ValueError(
                 "All layers added to a Sequential model should have unique names. "
-                f"Name '{name}' is already the name of a layer in this model. Update "
-                "the `name` argument to pass a unique name."
+                f"Name '{layer.name}' is already the name of a layer in this model. "
+                "Update the `name` argument to pass a unique name."
             )
         self.add_module(key, layer)
-        self.built = False
-        if rebuild:
-            self._maybe_build_from_input()
 
     def pop(self, rebuild: bool = True) -> Layer:
         """Removes and returns the last layer."""
@@ -88,40 +106,106 @@ class Sequential(Model):
         key = next(k for k, m in self._modules.items() if m is last)
         del self._modules[key]
         self.__dict__["_plan"] = None
-        self.built = False
+        self._forget_graph()
         if rebuild:
             self._maybe_build_from_input()
         return last
 
-    def _batch_input_shape(self) -> tuple | None:
+    def _input_batch_shape(self) -> tuple | None:
         if self._input_layer is not None:
             return self._input_layer.batch_shape
-        first = next(iter(self._modules.values()), None)
-        return getattr(first, "_input_shape_arg", None)
+        return None
 
     def _maybe_build_from_input(self) -> None:
-        shape = self._batch_input_shape()
+        shape = self._input_batch_shape()
         if shape is not None and self.layers:
             self.build(shape)
 
     def build(self, input_shape: Any = None) -> None:
-        """Builds every layer by running the stack on symbolic inputs."""
+        """Builds every layer by running the stack on a symbolic input."""
         if input_shape is None:
-            input_shape = self._batch_input_shape()
+            input_shape = self._input_batch_shape()
         if input_shape is None:
             raise ValueError(
                 f"Sequential model '{self.name}' cannot be built: its input shape is "
                 "unknown. Give the first layer `input_shape=...`, start with "
                 "`Input(shape=...)`, or call the model on data."
             )
-        x: Any = KerasTensor(tuple(input_shape))
-        self._output_shapes = {}
+        input_shape = tuple(input_shape)
+        known = self._input_batch_shape()
+        if known is not None and tuple(known) != input_shape:
+            raise ValueError(
+                f"Sequential model '{self.name}' has already been configured to use "
+                f"input shape {known}. You cannot build it with input_shape "
+                f"{input_shape}."
+            )
+        if self._input_layer is None:
+            object.__setattr__(
+                self, "_input_layer", InputLayer(batch_shape=input_shape)
+            )
+        self._build_graph(self._input_layer.output)
+
+    def _build_graph(self, inputs: KerasTensor) -> None:
+        """Calls each layer on the previous one's symbolic output."""
+        self._forget_graph()
+        x: Any = inputs
         for layer in self.layers:
             x = layer(x)
+            node = getattr(layer, "_inbound_nodes", [None])[-1]
+            self._graph_nodes.append((layer, node))
             self._output_shapes[layer.name] = _shape_of(x)
-        self.output_shape = _shape_of(x)
-        self.input_shape = tuple(input_shape)
+        self._graph = ([inputs], [x] if isinstance(x, KerasTensor) else flatten(x))
         self.built = True
+
+    def _forget_graph(self) -> None:
+        """Drops the nodes of the previous build, so that each layer's `output`
+        belongs to the current graph."""
+        for layer, node in self._graph_nodes:
+            nodes = getattr(layer, "_inbound_nodes", [])
+            if node in nodes:
+                nodes.remove(node)
+        self._graph_nodes = []
+        self._output_shapes = {}
+        self._graph = None
+        self.built = False
+
+    def _graph_part(self, index: int, what: str) -> list:
+        if self._graph is None:
+            raise AttributeError(
+                f"Sequential model '{self.name}' has no defined {what} yet: its "
+                "input shape is unknown. Give the first layer `input_shape=...`, "
+                "start with `Input(shape=...)`, or call the model on data."
+            )
+        return self._graph[index]
+
+    @property
+    def inputs(self) -> list:
+        """The symbolic input, in a list (as Keras)."""
+        return list(self._graph_part(0, "inputs"))
+
+    @property
+    def outputs(self) -> list:
+        """The symbolic output(s), in a list (as Keras)."""
+        return list(self._graph_part(1, "outputs"))
+
+    @property
+    def input(self) -> Any:
+        return self._graph_part(0, "input")[0]
+
+    @property
+    def output(self) -> Any:
+        outputs = self._graph_part(1, "output")
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    @property
+    def input_shape(self) -> Any:
+        return self._graph_part(0, "input shape")[0].shape
+
+    @property
+    def output_shape(self) -> Any:
+        outputs = self._graph_part(1, "output shape")
+        shapes = [t.shape for t in outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
 
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
         plan = self.__dict__.get("_plan")
@@ -130,6 +214,9 @@ class Sequential(Model):
         if plan and isinstance(inputs, torch.Tensor) and mask is None:
             return _run_plan(plan, inputs, training)
         x = inputs
+        if mask is not None and isinstance(x, torch.Tensor):
+            x = x.view_as(x)  # a new tensor object carries the mask
+            x._keras_mask = mask
         for layer in self._modules.values():
             x = layer(x)
         return x
@@ -141,21 +228,32 @@ class Sequential(Model):
     def _maybe_build(self, args: tuple, kwargs: dict) -> None:
         x = args[0]
         shape = tuple(x.shape) if isinstance(x, (torch.Tensor, KerasTensor)) else None
-        if shape is None:
+        if shape is None or not self.layers:
             self.built = True
             return
-        self.build((None, *shape[1:]))
+        if self._input_layer is None:
+            dtype = x.dtype if isinstance(x, KerasTensor) else None
+            if isinstance(x, torch.Tensor) and not x.is_floating_point():
+                dtype = None  # integer data: the layers' float compute dtype
+            layer = InputLayer(batch_shape=(None, *shape[1:]), dtype=dtype)
+            object.__setattr__(self, "_input_layer", layer)
+        self.build(self._input_layer.batch_shape)
 
     def get_config(self) -> dict:
         from lamina.saving.serialization import serialize_layer
 
         layers = list(self._modules.values())
-        return {
+        if self._input_layer is not None and self._input_layer not in layers:
+            layers.insert(0, self._input_layer)
+        config = {
             "name": self.name,
             "trainable": self.trainable,
             "dtype": self.dtype_policy.serialize(),
             "layers": [serialize_layer(layer) for layer in layers],
         }
+        if self._input_layer is not None:
+            config["build_input_shape"] = self._input_layer.batch_shape
+        return config
 
     @classmethod
     def from_config(
@@ -166,7 +264,11 @@ class Sequential(Model):
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         for layer_config in config["layers"]:
             model.add(deserialize_layer(layer_config, custom_objects), rebuild=False)
-        model._maybe_build_from_input()
+        shape = config.get("build_input_shape")
+        if model._input_layer is None and shape is not None:
+            model.build(tuple(shape))
+        else:
+            model._maybe_build_from_input()
         return model
 
 

@@ -27,17 +27,25 @@ class KerasTensor:
         shape: Any,
         dtype: Any = "float32",
         sparse: bool = False,
+        ragged: bool = False,
+        record_history: bool = True,
         name: str | None = None,
-        node: Node | None = None,
-        index: int = 0,
+        **kwargs: Any,
     ) -> None:
+        if sparse or ragged:
+            raise ValueError(
+                "lamina tensors are dense: `sparse` and `ragged` must be False. "
+                f"Received: sparse={sparse}, ragged={ragged}"
+            )
         self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = backend.standardize_dtype(dtype)
-        self.sparse = sparse
+        self.sparse = False
         self.ragged = False
         self.name = name
-        self.node = node
-        self.index = index
+        self.record_history = record_history
+        # Set by the call that makes this tensor: its node, and which output.
+        self.node: Node | None = None
+        self.index = 0
 
     @property
     def ndim(self) -> int:

@@ -192,7 +192,13 @@ class _Plan:
 
 def _run(fn: Callable, args: tuple, kwargs: dict, plan: _Plan, run: int) -> Any:
     def swap(x: Any) -> Any:
-        return plan.placeholder(run, x) if is_symbolic(x) else x
+        if not is_symbolic(x):
+            return x
+        tensor = plan.placeholder(run, x)
+        mask = getattr(x, "_keras_mask", None)
+        if is_symbolic(mask):  # the mask travels with the tensor, as in data
+            tensor._keras_mask = plan.placeholder(run, mask)
+        return tensor
 
     args, kwargs = map_structure(swap, (args, kwargs))
     with torch.no_grad():
