@@ -7,6 +7,7 @@ from typing import Any
 from lamina.backend import set_random_seed
 from lamina.utils.audio_dataset import audio_dataset_from_directory
 from lamina.utils.dataset_utils import split_dataset
+from lamina.utils.file_utils import get_file
 from lamina.utils.image_dataset import image_dataset_from_directory
 from lamina.utils.numerical_utils import normalize, to_categorical
 from lamina.utils.packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
@@ -35,6 +36,7 @@ __all__ = [
     "plot_model",
     "Sequence",
     "audio_dataset_from_directory",
+    "get_file",
     "image_dataset_from_directory",
     "normalize",
     "pack_x_y_sample_weight",
