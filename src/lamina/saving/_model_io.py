@@ -127,16 +127,21 @@ class ModelSavingMixin:
         parent: Any = super()
         parent._maybe_build(args, kwargs)
 
+    def get_build_config(self) -> dict[str, Any] | None:
+        """`{"input_shape": ...}` of the first call; `None` as the shape for a
+        built model that records none (functional models, as in Keras)."""
+        record = self.__dict__.get("_build_shapes_dict")
+        if record is None and getattr(self, "built", False):
+            return {"input_shape": None}
+        return record
+
     def build_from_config(self, config: Mapping[str, Any]) -> None:
         """Builds a subclassed model from its recorded input shape: by its own
         `build`, or else by calling it once on zeros."""
         shape = config.get("input_shape") if config else None
         if shape is None or getattr(self, "built", False):
             return
-        cls_build = type(self).build
-        if getattr(cls_build, "__wrapped__", None) is not None or _overrides_build(
-            type(self)
-        ):
+        if _overrides_build(type(self)):
             self.build(tuple(shape))
         else:
             dims = [1 if d is None else int(d) for d in shape]

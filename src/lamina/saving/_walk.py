@@ -99,15 +99,18 @@ def _sort_key(name: str) -> str:
 
 def children(obj: Any) -> Iterator[tuple[str, Any]]:
     """The `(attribute, child)` pairs Keras visits under `obj`, in its order."""
-    if _is_graph_model(obj):
+    graph = _is_graph_model(obj)
+    if graph:
         yield "layers", list(obj.layers)
     attrs: dict[str, Any] = {}
-    if isinstance(obj, torch.nn.Module):
+    # A graph model's modules are its layers (and input layers, which Keras's
+    # Sequential keeps out of `layers`): all reached through "layers" only.
+    if isinstance(obj, torch.nn.Module) and not graph:
         for key, child in obj._modules.items():
             if child is not None:
                 attrs[_attribute_name(obj, key, child)] = child
     if _is_model(obj):
-        if not _is_graph_model(obj):
+        if not graph:
             attrs["layers"] = _keras_layers(obj)
         optimizer = obj.__dict__.get("optimizer")
         if optimizer is not None and hasattr(optimizer, "save_own_variables"):

@@ -110,15 +110,28 @@ def functional_from_config(
         layers[name] = layer
         if _is_input_layer(layer):
             created[(name, 0, 0)] = layer.output
-    for entry in config["layers"]:
-        name = entry.get("name") or entry["config"]["name"]
-        for node in entry.get("inbound_nodes", []):
+    pending = [
+        (entry.get("name") or entry["config"]["name"], node)
+        for entry in config["layers"]
+        for node in entry.get("inbound_nodes", [])
+    ]
+    # A shared layer's later calls may need layers listed after it: run each
+    # call once its inputs exist, pass after pass, as Keras does.
+    while pending:
+        waiting = []
+        for name, node in pending:
+            if any(other == name for other, _ in waiting) or not _ready(node, created):
+                waiting.append((name, node))
+                continue
             args, kwargs = _resolve(node, created)
             out = layers[name](*args, **kwargs)
             index = calls.get(name, 0)
             calls[name] = index + 1
             for i, t in enumerate(flatten(out)):
                 created[(name, index, i)] = t
+        if len(waiting) == len(pending):
+            _resolve(waiting[0][1], created)  # raises, naming the missing call
+        pending = waiting
     inputs = [created[tuple(e)] for e in _endpoints(config["input_layers"])]
     outputs = [created[tuple(e)] for e in _endpoints(config["output_layers"])]
     return functional(
@@ -140,6 +153,20 @@ def _given_inputs(config: dict, input_tensors: list | None) -> dict[str, Any]:
             f"{len(input_tensors)} `input_tensors` were given."
         )
     return dict(zip(names, input_tensors))
+
+
+def _ready(node: Any, created: dict) -> bool:
+    """Whether every tensor a recorded call reads has been created."""
+    found = []
+
+    def check(x: Any) -> Any:
+        found.append(tuple(x["config"]["keras_history"]) in created)
+        return x
+
+    if isinstance(node, dict):
+        _map_json(check, node.get("args", []))
+        _map_json(check, node.get("kwargs", {}))
+    return all(found)
 
 
 def _resolve(node: Any, created: dict) -> tuple[list, dict]:
