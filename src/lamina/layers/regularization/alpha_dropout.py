@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from lamina.layers._checks import rate_below_one
 from lamina.layers.regularization._noise import MaskDropout, noise_shape_of, uniform
 
 # -scale * alpha of SELU: the value SELU saturates to for very negative inputs.
@@ -30,6 +31,8 @@ class AlphaDropout(MaskDropout):
     Output shape:
         same as the input.
     """
+
+    amount_check = staticmethod(rate_below_one)
 
     def call(self, inputs: torch.Tensor, training: bool | None = None) -> torch.Tensor:
         if not training or self.rate == 0:

@@ -13,7 +13,7 @@ class Dropout(MaskDropout):
     `1 / (1 - rate)` so the expected sum is unchanged. Inference is the identity.
 
     Args:
-        rate: float in [0, 1), the fraction of inputs to drop.
+        rate: float in [0, 1], the fraction of inputs to drop (1 drops all).
         noise_shape: shape of the binary mask, broadcast to the input (None
             entries take the input's size), e.g. `(batch, 1, features)`.
         seed: integer seed for the random mask.
@@ -26,6 +26,8 @@ class Dropout(MaskDropout):
     def call(self, inputs: torch.Tensor, training: bool | None = None) -> torch.Tensor:
         if not training or self.rate == 0:
             return inputs
+        if self.rate == 1:  # every input dropped; the rescale would divide by 0.
+            return inputs * 0.0  # zero gradients flow back, as in Keras
         if self.noise_shape is None and self._generator is None:
             return F.dropout(inputs, self.rate, training=True)
         shape = inputs.shape

@@ -6,6 +6,7 @@ import math
 
 import torch
 
+from lamina.layers._checks import rate_below_one
 from lamina.layers.regularization._noise import NoiseLayer, normal
 
 
@@ -25,6 +26,8 @@ class GaussianDropout(NoiseLayer):
     Output shape:
         same as the input.
     """
+
+    amount_check = staticmethod(rate_below_one)
 
     def call(self, inputs: torch.Tensor, training: bool | None = None) -> torch.Tensor:
         if not training or self.rate == 0:
