@@ -87,10 +87,6 @@ FLOORS: dict[str, int] = {
 # Upward imports that exist today, keyed (importing module, imported module).
 UPWARD: dict[tuple[str, str], str] = {
     (
-        "lamina.backend",
-        "lamina.layers._naming",
-    ): "clear_session resets the layer name counters, which live in layers; the counters belong at the bottom (issue 9)",
-    (
         "lamina.backend.variable",
         "lamina.initializers",
     ): "a Variable resolves its initializer by name; initializers need backend",
@@ -101,11 +97,7 @@ UPWARD: dict[tuple[str, str], str] = {
     (
         "lamina.metrics.metric",
         "lamina.layers._naming",
-    ): "metric names come from the layer name counters; they belong at the bottom (issue 9)",
-    (
-        "lamina.metrics.reduction_metrics",
-        "lamina.layers._naming",
-    ): "metric names come from the layer name counters; they belong at the bottom (issue 9)",
+    ): "Metric imports the namer through layers._naming; lamina._naming is the bottom one (issue 9)",
     (
         "lamina.saving.functional_config",
         "lamina.layers._symbolic",
@@ -122,7 +114,6 @@ UPWARD: dict[tuple[str, str], str] = {
 
 # Imports inside function bodies with no comment saying why, keyed (module, imported).
 UNCOMMENTED: dict[tuple[str, str], str] = {
-    ("lamina.backend", "lamina.layers._naming"): "upward import; see UPWARD",
     (
         "lamina.callbacks.progbar_logger",
         "tqdm.auto",
@@ -179,10 +170,6 @@ UNCOMMENTED: dict[tuple[str, str], str] = {
         "lamina.metrics.metric",
         "lamina.initializers",
     ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.metrics.reduction_metrics",
-        "lamina.layers._naming",
-    ): "upward import; see UPWARD",
     (
         "lamina.metrics.reduction_metrics",
         "lamina.metrics._serialization",

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+import lamina
 import lamina.optimizers as optimizers
 from lamina.optimizers import schedules
 
@@ -241,7 +242,13 @@ def test_scale_loss():
 
 def test_custom_name_and_auto_names():
     assert optimizers.Adam(name="mine").name == "mine"
-    assert optimizers.RMSprop().name.startswith("rmsprop")
+    # Keras's snake case: RMSprop -> rm_sprop, AdamW -> adam_w (see tests/test_naming.py).
+    lamina.backend.clear_session()
+    assert [optimizers.RMSprop().name, optimizers.RMSprop().name] == [
+        "rm_sprop",
+        "rm_sprop_1",
+    ]
+    assert optimizers.AdamW().name == "adam_w"
 
 
 @pytest.mark.parametrize(

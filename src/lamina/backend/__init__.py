@@ -1,5 +1,6 @@
 """Global configuration: float type, epsilon, image data format, device, seeds."""
 
+from lamina._naming import reset_names
 from lamina.backend._config import (
     epsilon,
     floatx,
@@ -17,9 +18,7 @@ from lamina.backend.variable import Variable
 
 
 def clear_session() -> None:
-    """Resets layer-name counters, so new layers are named `dense`, `dense_1`, ..."""
-    from lamina.layers._naming import reset_names
-
+    """Resets the name counter, so new layers are named `dense`, `dense_1`, ..."""
     reset_names()
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 import torch
 
+from lamina._naming import auto_name
 from lamina.backend import floatx, standardize_dtype, to_torch_dtype
 from lamina.losses._common import (
     as_tensor,
@@ -17,16 +17,7 @@ from lamina.losses._common import (
 )
 from lamina.losses._reduction import reduce_weighted_values, standardize_reduction
 
-_NAME_COUNTS: dict[str, int] = {}
 _MIXED = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
-
-
-def _auto_name(class_name: str) -> str:
-    """Snake-case class name, made unique with `_1`, `_2`, ... as Keras does."""
-    base = re.sub(r"(?<!^)(?=[A-Z])", "_", class_name).lower()
-    count = _NAME_COUNTS.get(base, 0)
-    _NAME_COUNTS[base] = count + 1
-    return base if count == 0 else f"{base}_{count}"
 
 
 def _compute_dtype(dtype: Any) -> str:
@@ -76,7 +67,7 @@ class Loss:
         reduction: str | None = "sum_over_batch_size",
         dtype: Any = None,
     ) -> None:
-        self.name = name or _auto_name(type(self).__name__)
+        self.name = name or auto_name(type(self).__name__)
         self.reduction = standardize_reduction(reduction)
         self._dtype_arg = dtype
         self.dtype = _compute_dtype(dtype)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
 import torch
 
+# Metrics name themselves by the one rule every object follows (re-exported).
+from lamina._naming import to_snake_case as to_snake_case
 from lamina.backend import floatx, to_torch_dtype
 
 
@@ -69,10 +70,3 @@ def divide_no_nan(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return torch.where(
         zero, torch.zeros_like(x), x / torch.where(zero, torch.ones_like(y), y)
     )
-
-
-def to_snake_case(name: str) -> str:
-    """`MyMetric` -> `my_metric`, `<lambda>` -> `lambda` (as Keras names metrics)."""
-    name = re.sub(r"\W+", "", name)
-    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()

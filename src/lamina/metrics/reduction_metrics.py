@@ -7,12 +7,12 @@ from typing import Any
 
 import torch
 
+from lamina._naming import auto_name
 from lamina.losses._common import signature_init
 from lamina.metrics._utils import (
     as_tensor,
     divide_no_nan,
     squeeze_or_expand_to_same_rank,
-    to_snake_case,
 )
 from lamina.metrics.metric import Metric
 
@@ -151,9 +151,7 @@ class MeanMetricWrapper(Mean):
         **kwargs: Any,
     ) -> None:
         if name is None:
-            from lamina.layers._naming import unique_name
-
-            name = unique_name(to_snake_case(type(self).__name__))
+            name = auto_name(type(self).__name__)
         super().__init__(name=name, dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import warnings
 from typing import Any
 
 import torch
 
+from lamina._naming import auto_name
 from lamina.optimizers import schedules
 from lamina.optimizers.schedules import LearningRateSchedule
-
-_NAME_COUNTS: dict[str, int] = {}
-
-
-def _unique_name(cls_name: str) -> str:
-    """Returns `adam`, then `adam_1`, `adam_2`, ... for the class `Adam`."""
-    base = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", cls_name).lower()
-    count = _NAME_COUNTS.get(base, 0)
-    _NAME_COUNTS[base] = count + 1
-    return base if count == 0 else f"{base}_{count}"
 
 
 def _check_clipping(clipnorm: Any, clipvalue: Any, global_clipnorm: Any) -> None:
@@ -100,7 +90,7 @@ class OptimizerConfig:
             )
         if use_ema:
             _check_ema(ema_momentum, ema_overwrite_frequency)
-        self.name = name or _unique_name(type(self).__name__)
+        self.name = name or auto_name(type(self).__name__)
         self.weight_decay = weight_decay
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
