@@ -44,7 +44,7 @@ def unknown_name_error(kind: str, identifier: object, names: list[str]) -> Value
     """
     valid = sorted(set(names))
     message = f"Unknown {kind}: '{identifier}'."
-    matches = difflib.get_close_matches(str(identifier), valid, n=3, cutoff=0.6)
+    matches = close_names(str(identifier), valid)
     if matches:
         quoted = [f"'{m}'" for m in matches]
         suggestion = quoted[0]
@@ -53,6 +53,24 @@ def unknown_name_error(kind: str, identifier: object, names: list[str]) -> Value
         message += f" Did you mean {suggestion}?"
     message += f" Valid names: {', '.join(valid)}"
     return ValueError(message)
+
+
+def _folded(name: str) -> str:
+    """A name with case, spaces, dashes and underscores ignored."""
+    return "".join(c for c in name.lower() if c.isalnum())
+
+
+def close_names(identifier: str, valid: list[str], n: int = 3) -> list[str]:
+    """Up to `n` valid names nearest `identifier`: those equal to it but for case,
+    spaces and underscores first ('ReLU' -> 'relu', 'Adam ' -> 'Adam'), then the
+    closest spellings, compared without case."""
+    exact = [v for v in valid if _folded(v) == _folded(identifier)]
+    lowered = {v.lower(): v for v in valid}
+    similar = difflib.get_close_matches(
+        identifier.strip().lower(), list(lowered), n=n, cutoff=0.6
+    )
+    ordered = exact + [lowered[m] for m in similar if lowered[m] not in exact]
+    return ordered[:n]
 
 
 def lookup(kind: str, identifier: str, table: Mapping[str, Any]) -> Any:

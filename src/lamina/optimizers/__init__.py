@@ -7,11 +7,14 @@ from Keras 3's config dicts.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
-from lamina._identifiers import deserialize_object, serialize_object
+from lamina._identifiers import (
+    deserialize_object,
+    serialize_object,
+    unknown_name_error,
+)
 from lamina.optimizers import schedules
 from lamina.optimizers.adadelta import Adadelta
 from lamina.optimizers.adafactor import Adafactor
@@ -66,12 +69,7 @@ _BY_LOWER = {name.lower(): cls for name, cls in _OPTIMIZERS.items()}
 
 def _unknown_name(identifier: str) -> ValueError:
     """Returns the error for an unknown name, with case-insensitive suggestions."""
-    close = difflib.get_close_matches(identifier.lower(), list(_BY_LOWER), n=3)
-    message = f"Unknown optimizer: '{identifier}'."
-    if close:
-        quoted = " or ".join(f"'{_BY_LOWER[name].__name__}'" for name in close)
-        message += f" Did you mean {quoted}?"
-    return ValueError(f"{message} Valid names: {', '.join(sorted(_OPTIMIZERS))}")
+    return unknown_name_error("optimizer", identifier, list(_OPTIMIZERS))
 
 
 def serialize(optimizer: Optimizer) -> dict[str, Any] | None:
