@@ -29,9 +29,14 @@ def load_batch(path: str, label_key: str = "labels") -> tuple[np.ndarray, list]:
     return data.reshape(data.shape[0], 3, 32, 32), batch[label_key]
 
 
-def finish(x: np.ndarray, labels: list) -> tuple[np.ndarray, np.ndarray]:
-    """Labels as a `(n, 1)` uint8 column; images channels-last unless configured."""
-    y = np.asarray(labels, dtype="uint8").reshape(-1, 1)
+def finish(
+    x: np.ndarray, labels: list, label_dtype: str = "int64"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Labels as a `(n, 1)` column; images channels-last unless configured.
+
+    Keras gives CIFAR-10 labels as uint8 and CIFAR-100 labels as int64.
+    """
+    y = np.asarray(labels, dtype=label_dtype).reshape(-1, 1)
     if backend.image_data_format() == "channels_last":
         x = x.transpose(0, 2, 3, 1)
     return x, y

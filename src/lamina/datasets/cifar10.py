@@ -24,7 +24,10 @@ def load_data() -> tuple[tuple, tuple]:
     x_train = np.concatenate([x for x, _ in parts])
     y_train = [label for _, labels in parts for label in labels]
     x_test, y_test = _cifar.load_batch(_cifar.join(folder, "test_batch"))
-    return _cifar.finish(x_train, y_train), _cifar.finish(x_test, y_test)
+    return (
+        _cifar.finish(x_train, y_train, "uint8"),
+        _cifar.finish(x_test, y_test, "uint8"),
+    )
 
 
 __all__ = ["load_data"]
