@@ -202,22 +202,6 @@ UNCOMMENTED: dict[tuple[str, str], str] = {
         "lamina.testing.layer_cases",
         "lamina.testing",
     ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.trainers._dense_fast",
-        "lamina.activations",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.trainers._dense_fast",
-        "lamina.layers.core.dense",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.trainers._dense_fast",
-        "lamina.losses",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.trainers._dense_fast",
-        "lamina.models.sequential",
-    ): "upward import; see UPWARD",
     ("lamina.utils", "lamina.visualization"): "upward import; see UPWARD",
     (
         "lamina.utils.summary",

@@ -315,15 +315,28 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
             return {k: convert(v) for k, v in inputs.items()}
         return convert(inputs)
 
+    # A layer with floating-point weights computes in floats: integer inputs
+    # (int64 arrays, uint8 images) are cast to its compute dtype, as Keras's
+    # ops promote them. Layers that look their weights up by integer inputs
+    # (Embedding) set this to keep the integers.
+    _keeps_integer_inputs = False
+
     def _autocast(self, inputs: Any) -> Any:
         want = self._dtype_policy.torch_compute_dtype
         if isinstance(inputs, torch.Tensor):
-            if inputs.is_floating_point() and inputs.dtype != want:
+            if inputs.is_floating_point():
+                return inputs.to(want) if inputs.dtype != want else inputs
+            if not inputs.is_complex() and self._computes_in_floats():
                 return inputs.to(want)
             return inputs
         if isinstance(inputs, (list, tuple)):
             return type(inputs)(self._autocast(x) for x in inputs)
         return inputs
+
+    def _computes_in_floats(self) -> bool:
+        if self._keeps_integer_inputs:
+            return False
+        return any(w.is_floating_point() for w in self._own_weights())
 
     def _check_input_spec(self, inputs: Any) -> None:
         specs = (

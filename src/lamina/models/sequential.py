@@ -319,7 +319,12 @@ def _run_plan(plan: list, x: torch.Tensor, training: Any) -> torch.Tensor:
         first._check_input_spec(x)
     training = bool(training)
     for layer, call, wants_training, dtype in plan:
-        if layer._forward_hooks or layer._forward_pre_hooks:
+        if (
+            layer._forward_hooks
+            or layer._forward_pre_hooks
+            or layer.activity_regularizer is not None  # set after the plan was made
+            or not x.is_floating_point()  # integer inputs: `__call__` casts them
+        ):
             x = layer(x)
             continue
         if x.dtype != dtype and x.is_floating_point():

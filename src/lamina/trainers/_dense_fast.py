@@ -15,14 +15,15 @@ from typing import Any
 
 import torch
 
+from lamina import activations, losses
+from lamina.layers.core.dense import Dense
+
 ENABLED = True  # tests switch it off to compare with the autograd path
 
 _MAX_WIDTH = 256  # beyond this arithmetic dominates and autograd costs nothing
 
 
 def _activation_kinds() -> dict:
-    from lamina import activations
-
     return {
         activations.linear: "linear",
         activations.relu: "relu",
@@ -32,10 +33,8 @@ def _activation_kinds() -> dict:
 
 
 def _loss_kind(model: Any) -> str | None:
-    from lamina import losses
-
     compiled = model.compiled_loss
-    if len(compiled.losses) != 1 or compiled.weights != [1.0]:
+    if compiled is None or len(compiled.losses) != 1 or compiled.weights != [1.0]:
         return None
     loss = compiled.losses[0]
     if type(loss) not in (
@@ -54,37 +53,76 @@ def _loss_kind(model: Any) -> str | None:
     }.get(loss.fn)
 
 
+# The Dense options the hand-written step supports: an allow-list. Any option
+# not named here (a new argument added to Dense one day) turns the step off.
+_FREE_OPTIONS = frozenset(
+    {
+        "name",
+        "trainable",
+        "dtype",
+        "batch_input_shape",
+        "units",  # checked against _MAX_WIDTH
+        "activation",  # checked against the activation table
+        "use_bias",
+        "kernel_initializer",
+        "bias_initializer",
+    }
+)
+_NONE_OPTIONS = frozenset(
+    {
+        "kernel_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "kernel_constraint",
+        "bias_constraint",
+    }
+)
+
+
+def _dense_supported(layer: Any, dense_type: type, kinds: dict) -> bool:
+    """Whether one layer is a Dense layer the hand-written step covers."""
+    if type(layer) is not dense_type or not layer.built or not layer.trainable:
+        return False
+    if "call" in layer.__dict__ or layer._forward_hooks or layer._forward_pre_hooks:
+        return False
+    config = layer.get_config()
+    if set(config) - _FREE_OPTIONS - _NONE_OPTIONS:
+        return False
+    if any(config.get(key) is not None for key in _NONE_OPTIONS):
+        return False
+    return (
+        layer.kernel.dtype == torch.float32
+        and not layer._dtype_policy.mixed
+        and layer.activation in kinds
+        and not layer._regularizers
+        and not layer._constraints
+        and layer.units <= _MAX_WIDTH
+    )
+
+
 def plan_for(model: Any) -> DenseStep | None:
-    """A `DenseStep` when the model qualifies, else None (use autograd)."""
-    from lamina.layers.core.dense import Dense
+    """A `DenseStep` when the model qualifies, else None (use autograd).
+
+    Decided once per `fit`: only an exact `Sequential` of supported Dense
+    layers, trained on mse or mae with no `jit_compile` and no hooks.
+    """
+    # models/model.py imports the trainers, which import this module: a true cycle.
     from lamina.models.sequential import Sequential
 
     if (
         not ENABLED
         or type(model) is not Sequential
         or getattr(model, "jit_compile", False)
+        or model._forward_hooks
+        or model._forward_pre_hooks
     ):
         return None
     dense = model.layers
     kinds = _activation_kinds()
-    for layer in dense:
-        if (
-            type(layer) is not Dense
-            or not layer.built
-            or not layer.trainable
-            or layer.kernel.dtype != torch.float32
-            or layer._dtype_policy.mixed
-            or layer.activation not in kinds
-            or layer._regularizers
-            or layer._constraints
-            or layer.activity_regularizer is not None
-            or layer.units > _MAX_WIDTH
-        ):
-            return None
-    loss = _loss_kind(model)
-    if not dense or loss is None:
+    if not dense or not all(_dense_supported(d, Dense, kinds) for d in dense):
         return None
-    if model._forward_hooks or model._forward_pre_hooks:
+    loss = _loss_kind(model)
+    if loss is None:
         return None
     return DenseStep(dense, [kinds[layer.activation] for layer in dense], loss)
 

@@ -161,8 +161,11 @@ class _BuiltinStep:
     def __call__(self, x: Any, y: Any, sw: Any) -> None:
         self.step(x, y, sw)
 
+    def raw(self) -> dict:
+        return self.model.get_metrics_result()
+
     def logs(self) -> dict:
-        return to_floats(self.model.get_metrics_result())
+        return to_floats(self.raw())
 
 
 class _ModelStep:
@@ -174,6 +177,9 @@ class _ModelStep:
 
     def __call__(self, x: Any, y: Any, sw: Any) -> None:
         self.last = self.method(_pack(x, y, sw))
+
+    def raw(self) -> dict:
+        return dict(self.last or {})
 
     def logs(self) -> dict:
         return to_floats(self.last)
@@ -233,13 +239,14 @@ def run_fit(
         model.eval()
         if source.seen == 0:  # the input ran out (warned): no epoch to report
             break
-        logs = step.logs()
+        epoch_logs = step.raw()
         if val is not None and (epoch + 1) % validation_freq == 0:
             if val_step is None:
                 val_step = test_function(model, val.sample())
             val_logs = _evaluate_source(model, val_step, val, data.validation_steps)
             if val.seen:  # an exhausted validation input reports nothing
-                logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+        logs = to_floats(epoch_logs)  # one read, in Keras's order
         cbs.on_epoch_end(epoch, logs)
         if model.stop_training or source.exhausted:
             break

@@ -9,7 +9,9 @@ import torch
 
 
 def _flat(logs: Any, out: dict) -> dict:
-    for key, value in logs.items():
+    """Keras's order: keys sorted, a nested dict (`compile_metrics`) flattened
+    in the place of its key, itself sorted."""
+    for key, value in sorted(logs.items()):
         if isinstance(value, dict):
             _flat(value, out)
         else:
@@ -18,14 +20,14 @@ def _flat(logs: Any, out: dict) -> dict:
 
 
 def to_floats(logs: Any) -> dict[str, float]:
-    """A metrics dict (nested dicts flattened) as floats, sorted by name.
+    """A metrics dict (nested dicts flattened) as floats, in Keras's order.
 
     Every device tensor is read back in one transfer.
     """
     if not logs:
         return {}
     flat = _flat(logs, {})
-    keys = sorted(flat)
+    keys = list(flat)
     tensors = [
         k for k in keys if isinstance(flat[k], torch.Tensor) and flat[k].numel() == 1
     ]

@@ -44,6 +44,8 @@ class Embedding(Layer):
     torch.Size([1, 3, 4])
     """
 
+    _keeps_integer_inputs = True  # token ids index the table
+
     def __init__(
         self,
         input_dim: int,
