@@ -40,3 +40,22 @@ def test_dropout_one_trains_in_a_model():
     model.compile(optimizer="sgd", loss="mse")
     history = model.fit(np.ones((4, 2)), np.ones((4, 1)), verbose=0)
     assert np.isfinite(history.history["loss"][0])
+
+
+@pytest.mark.parametrize(
+    ("make", "received"),
+    [
+        (lambda: lamina.Input((-3,)), r"shape=\(-3,\)"),
+        (lambda: lamina.Input((2.5,)), r"shape=\(2.5,\)"),
+        (lambda: lamina.Input(batch_shape=(None, -1)), r"batch_shape=\(None, -1\)"),
+        (lambda: layers.Dense(2, input_shape=(-3,)), r"input_shape=\(-3,\)"),
+    ],
+)
+def test_negative_or_fractional_input_sizes_refused_at_input(make, received):
+    with pytest.raises(ValueError, match=rf"non-negative integers or None.*{received}"):
+        make()
+
+
+def test_zero_and_unknown_sizes_accepted_as_keras_does(keras):
+    assert lamina.Input((0,)).shape == tuple(keras.Input((0,)).shape)
+    assert lamina.Input((None, 3)).shape == (None, None, 3)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 
 def positive_int(name: str, value: Any) -> int:
     """Returns `value` as an int, or raises if it is not a positive integer."""
@@ -43,3 +45,26 @@ def rate_below_one(name: str, value: Any) -> float:
             "every input."
         )
     return rate
+
+
+def checked_batch_shape(batch_shape: Any, shape: Any, name: str = "shape") -> tuple:
+    """The batch shape as ints and None; a negative or fractional size is named."""
+    dims = []
+    for d in batch_shape:
+        if d is None:
+            dims.append(None)
+            continue
+        ok = isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0
+        if not ok:
+            given = (
+                f"{name}={tuple(shape)}"
+                if shape is not None
+                else f"batch_shape={tuple(batch_shape)}"
+            )
+            raise ValueError(
+                "Input sizes must be non-negative integers or None (unknown). "
+                f"Received: {given}. Example: `Input(shape=(3,))` for samples of 3 "
+                "features."
+            )
+        dims.append(int(d))
+    return tuple(dims)

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from lamina.layers import _symbolic
+from lamina.layers._checks import checked_batch_shape
 from lamina.layers._dtype_policy import DTypePolicy, get_policy
 from lamina.layers._naming import to_snake_case, unique_name
 from lamina.layers._weights import WeightsMixin
@@ -126,6 +127,8 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
         aliases = self.__dict__.get("_weight_aliases")
         if aliases and name in aliases:
             return super().__getattr__(aliases[name])
+        if name in ("input", "output"):  # the property raised: say why
+            self._node_attribute(f"{name}_tensors", name)
         return super().__getattr__(name)
 
     @property
@@ -469,7 +472,9 @@ def _batch_shape_from_kwargs(kwargs: dict) -> tuple | None:
         return None
     if isinstance(shape, int):
         shape = (shape,)
-    return (kwargs.get("batch_size"), *tuple(shape))
+    return checked_batch_shape(
+        (kwargs.get("batch_size"), *tuple(shape)), shape, "input_shape"
+    )
 
 
 def _truth(training: Any) -> bool:

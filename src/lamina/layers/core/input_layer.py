@@ -6,6 +6,7 @@ import warnings
 from typing import Any
 
 from lamina import backend
+from lamina.layers._checks import checked_batch_shape
 from lamina.layers._symbolic import KerasTensor, Node
 from lamina.layers.base import Layer
 
@@ -57,7 +58,7 @@ class InputLayer(Layer):
             if isinstance(shape, int):
                 shape = (shape,)
             batch_shape = (batch_size, *tuple(shape))
-        self._batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
+        self._batch_shape = checked_batch_shape(batch_shape, shape)
         self._dtype = backend.standardize_dtype(dtype)
         self.sparse = bool(sparse)
         self.optional = optional
