@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from lamina import regularizers
@@ -52,21 +51,39 @@ def split_kwargs(kwargs: dict) -> tuple[dict, dict]:
     return cell, {**rnn, **kwargs}
 
 
-def cell_from_args(cell_class: type, name: str, args: dict) -> tuple[Layer, dict]:
-    """Builds a layer's cell from its constructor's `locals()`.
+def shared_with_cell(kwargs: dict) -> dict:
+    """The base-layer arguments a layer hands to its cell: `dtype`, `trainable`.
 
-    Every argument of `cell_class` is taken from `args` by name; `args["kwargs"]`
-    is split by `split_kwargs`. Returns the cell and the keyword arguments left
-    for `RNN`.
+    Also drops Keras 2's `implementation` from `kwargs` (accepted and unused).
     """
-    cell_kwargs, rnn_kwargs = split_kwargs(args["kwargs"])
-    params = inspect.signature(cell_class).parameters
-    cell_args = {key: args[key] for key in params if key != "kwargs"}
-    return cell_class(**cell_args, name=name, **cell_kwargs), rnn_kwargs
+    kwargs.pop("implementation", None)
+    return {"dtype": kwargs.get("dtype"), "trainable": kwargs.get("trainable", True)}
+
+
+_USE_CUDNN = ("auto", True, False)
 
 
 class CellLayer(RNN):
-    """An RNN built from its cell's arguments; its config is flat, as in Keras."""
+    """An RNN built from its cell's arguments; its config is flat, as in Keras.
+
+    `use_cudnn`: `"auto"` (the default) or `True` run PyTorch's fused kernel
+    whenever the cell allows it (cuDNN on a GPU); `False` always runs the step
+    loop, which gives the same numbers.
+    """
+
+    def __init__(self, cell: Any, use_cudnn: Any = "auto", **kwargs: Any) -> None:
+        if use_cudnn not in _USE_CUDNN:
+            raise ValueError(
+                "`use_cudnn` must be 'auto', True or False. "
+                f"Received: use_cudnn={use_cudnn!r}"
+            )
+        super().__init__(cell, **kwargs)
+        self.use_cudnn = use_cudnn
+
+    def _run_fused(self, x: Any, states: list, mask: Any, training: Any) -> Any:
+        if self.use_cudnn is False:  # the caller asked for the step loop
+            return None
+        return super()._run_fused(x, states, mask, training)
 
     def __getattr__(self, name: str) -> Any:
         if name in _FORWARDED:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lamina.layers.recurrent._cell_layer import CellLayer, cell_from_args
+from lamina.layers.recurrent._cell_layer import CellLayer, shared_with_cell
 from lamina.layers.recurrent.gru_cell import GRUCell
 
 
@@ -26,8 +26,10 @@ class GRU(CellLayer):
         recurrent_constraint, bias_constraint, dropout, recurrent_dropout,
         reset_after, seed: as in `GRUCell`.
         activity_regularizer: regularizer of the output.
-        return_sequences, return_state, go_backwards, stateful, unroll,
-        zero_output_for_mask: as in `RNN`.
+        return_sequences, return_state, go_backwards, stateful, unroll: as in
+            `RNN` (`zero_output_for_mask` too, by keyword).
+        use_cudnn: `"auto"` or `True` use PyTorch's fused kernel when the
+            layer allows it; `False` always runs the step loop.
 
     Input shape:
         `(batch, timesteps, features)`.
@@ -61,9 +63,45 @@ class GRU(CellLayer):
         bias_constraint: Any = None,
         dropout: float = 0.0,
         recurrent_dropout: float = 0.0,
-        reset_after: bool = True,
         seed: int | None = None,
+        return_sequences: bool = False,
+        return_state: bool = False,
+        go_backwards: bool = False,
+        stateful: bool = False,
+        unroll: bool = False,
+        reset_after: bool = True,
+        use_cudnn: Any = "auto",
         **kwargs: Any,
     ) -> None:
-        cell, rnn_kwargs = cell_from_args(GRUCell, "gru_cell", locals())
-        super().__init__(cell, activity_regularizer=activity_regularizer, **rnn_kwargs)
+        cell = GRUCell(
+            units,
+            activation=activation,
+            recurrent_activation=recurrent_activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            reset_after=reset_after,
+            seed=seed,
+            name="gru_cell",
+            **shared_with_cell(kwargs),
+        )
+        super().__init__(
+            cell,
+            return_sequences=return_sequences,
+            return_state=return_state,
+            go_backwards=go_backwards,
+            stateful=stateful,
+            unroll=unroll,
+            use_cudnn=use_cudnn,
+            activity_regularizer=activity_regularizer,
+            **kwargs,
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lamina.layers.recurrent._cell_layer import CellLayer, cell_from_args
+from lamina.layers.recurrent._cell_layer import CellLayer, shared_with_cell
 from lamina.layers.recurrent.lstm_cell import LSTMCell
 
 
@@ -25,8 +25,10 @@ class LSTM(CellLayer):
         kernel_constraint, recurrent_constraint, bias_constraint, dropout,
         recurrent_dropout, seed: as in `LSTMCell`.
         activity_regularizer: regularizer of the output.
-        return_sequences, return_state, go_backwards, stateful, unroll,
-        zero_output_for_mask: as in `RNN`.
+        return_sequences, return_state, go_backwards, stateful, unroll: as in
+            `RNN` (`zero_output_for_mask` too, by keyword).
+        use_cudnn: `"auto"` or `True` use PyTorch's fused kernel when the
+            layer allows it; `False` always runs the step loop.
 
     Input shape:
         `(batch, timesteps, features)`.
@@ -62,7 +64,43 @@ class LSTM(CellLayer):
         dropout: float = 0.0,
         recurrent_dropout: float = 0.0,
         seed: int | None = None,
+        return_sequences: bool = False,
+        return_state: bool = False,
+        go_backwards: bool = False,
+        stateful: bool = False,
+        unroll: bool = False,
+        use_cudnn: Any = "auto",
         **kwargs: Any,
     ) -> None:
-        cell, rnn_kwargs = cell_from_args(LSTMCell, "lstm_cell", locals())
-        super().__init__(cell, activity_regularizer=activity_regularizer, **rnn_kwargs)
+        cell = LSTMCell(
+            units,
+            activation=activation,
+            recurrent_activation=recurrent_activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            unit_forget_bias=unit_forget_bias,
+            kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            seed=seed,
+            name="lstm_cell",
+            **shared_with_cell(kwargs),
+        )
+        super().__init__(
+            cell,
+            return_sequences=return_sequences,
+            return_state=return_state,
+            go_backwards=go_backwards,
+            stateful=stateful,
+            unroll=unroll,
+            use_cudnn=use_cudnn,
+            activity_regularizer=activity_regularizer,
+            **kwargs,
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lamina.layers.recurrent._cell_layer import CellLayer, cell_from_args
+from lamina.layers.recurrent._cell_layer import CellLayer, shared_with_cell
 from lamina.layers.recurrent.simple_rnn_cell import SimpleRNNCell
 
 
@@ -23,8 +23,8 @@ class SimpleRNN(CellLayer):
         bias_regularizer, kernel_constraint, recurrent_constraint,
         bias_constraint, dropout, recurrent_dropout, seed: as in `SimpleRNNCell`.
         activity_regularizer: regularizer of the output.
-        return_sequences, return_state, go_backwards, stateful, unroll,
-        zero_output_for_mask: as in `RNN`.
+        return_sequences, return_state, go_backwards, stateful, unroll: as in
+            `RNN` (`zero_output_for_mask` too, by keyword).
 
     Input shape:
         `(batch, timesteps, features)`.
@@ -57,8 +57,40 @@ class SimpleRNN(CellLayer):
         bias_constraint: Any = None,
         dropout: float = 0.0,
         recurrent_dropout: float = 0.0,
+        return_sequences: bool = False,
+        return_state: bool = False,
+        go_backwards: bool = False,
+        stateful: bool = False,
+        unroll: bool = False,
         seed: int | None = None,
         **kwargs: Any,
     ) -> None:
-        cell, rnn_kwargs = cell_from_args(SimpleRNNCell, "simple_rnn_cell", locals())
-        super().__init__(cell, activity_regularizer=activity_regularizer, **rnn_kwargs)
+        cell = SimpleRNNCell(
+            units,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            seed=seed,
+            name="simple_rnn_cell",
+            **shared_with_cell(kwargs),
+        )
+        super().__init__(
+            cell,
+            return_sequences=return_sequences,
+            return_state=return_state,
+            go_backwards=go_backwards,
+            stateful=stateful,
+            unroll=unroll,
+            activity_regularizer=activity_regularizer,
+            **kwargs,
+        )
