@@ -58,6 +58,14 @@ def _batch_size(batch_size: Any, name: str = "batch_size") -> int:
 # -- data --------------------------------------------------------------------------
 def prepare_x(model: Any, x: Any) -> Any:
     """Inputs as device tensors, rank-adjusted to the model's inputs as Keras does."""
+    # models sit above the trainers: the class is recognised by name
+    sequential = any(c.__name__ == "Sequential" for c in type(model).__mro__)
+    if isinstance(x, dict) and sequential:
+        raise ValueError(
+            f"A Sequential model takes one input array, but `x` is a dict with keys "
+            f"{sorted(x)}. Pass the array itself, or build a functional model with "
+            "named `Input`s to feed a dict."
+        )
     xs = da.to_structure(x, model._device(), "x")
     return da.adjust_input_rank(xs, da.model_input_shapes(model))
 
@@ -68,12 +76,6 @@ def _prepare_arrays(
     if x is None:
         raise ValueError("`x` must be given: the input data.")
     device = model._device()
-    if isinstance(x, dict) and type(model).__name__ == "Sequential":
-        raise ValueError(
-            f"A Sequential model takes one input array, but `x` is a dict with keys "
-            f"{sorted(x)}. Pass the array itself, or build a functional model with "
-            "named `Input`s to feed a dict."
-        )
     xs = prepare_x(model, x)
     ys = da.to_structure(y, device, "y")
     sws = da.to_structure(sw, device, "sample_weight")
