@@ -163,8 +163,6 @@ EXCEPTIONS = {
     "keras.backend.is_int_dtype": "not yet: issue 11",
     "keras.backend.is_keras_tensor": "not yet: issue 11",
     "keras.backend.result_type": "not yet: issue 11",
-    "keras.callbacks.BackupAndRestore": "not yet: issue 10",
-    "keras.callbacks.ModelCheckpoint": "not yet: issue 10",
     "keras.callbacks.OrbaxCheckpoint": "not yet: issue 11",
     "keras.callbacks.TerminateOnNaN(params)": "not yet: issue 11",
     "keras.config.disable_flash_attention": "not yet: issue 11",

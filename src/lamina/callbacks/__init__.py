@@ -1,5 +1,6 @@
 """Callbacks: hooks into training, evaluation and prediction."""
 
+from lamina.callbacks.backup_and_restore import BackupAndRestore
 from lamina.callbacks.callback import Callback
 from lamina.callbacks.callback_list import CallbackList
 from lamina.callbacks.csv_logger import CSVLogger
@@ -7,6 +8,7 @@ from lamina.callbacks.early_stopping import EarlyStopping
 from lamina.callbacks.history import History
 from lamina.callbacks.lambda_callback import LambdaCallback
 from lamina.callbacks.learning_rate_scheduler import LearningRateScheduler
+from lamina.callbacks.model_checkpoint import ModelCheckpoint
 from lamina.callbacks.progbar_logger import ProgbarLogger
 from lamina.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from lamina.callbacks.remote_monitor import RemoteMonitor
@@ -15,6 +17,7 @@ from lamina.callbacks.tensorboard import TensorBoard
 from lamina.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
+    "BackupAndRestore",
     "CSVLogger",
     "Callback",
     "CallbackList",
@@ -22,6 +25,7 @@ __all__ = [
     "History",
     "LambdaCallback",
     "LearningRateScheduler",
+    "ModelCheckpoint",
     "ProgbarLogger",
     "ReduceLROnPlateau",
     "RemoteMonitor",

@@ -231,6 +231,8 @@ def run_fit(
     )
     model.stop_training = False
     cbs.on_train_begin()
+    # BackupAndRestore sets where a resumed run starts, as in Keras.
+    initial_epoch = model.__dict__.pop("_initial_epoch", None) or initial_epoch
     logs: dict | None = None
     val_step = None
     for epoch in range(int(initial_epoch), int(epochs)):
