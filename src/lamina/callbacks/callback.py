@@ -43,10 +43,12 @@ class Callback:
         """Called when an epoch ends, with the epoch's metrics."""
 
     def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        """Called when a training batch starts."""
+        """Called when a training batch starts (calls `on_batch_begin`)."""
+        self.on_batch_begin(batch, logs)
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        """Called when a training batch ends."""
+        """Called when a training batch ends (calls `on_batch_end`)."""
+        self.on_batch_end(batch, logs)
 
     def on_test_begin(self, logs: dict | None = None) -> None:
         """Called when evaluation starts."""
@@ -72,7 +74,7 @@ class Callback:
     def on_predict_batch_end(self, batch: int, logs: dict | None = None) -> None:
         """Called when a prediction batch ends."""
 
-    # Keras 2 names, still called by Keras 3.
+    # Keras 2 names: the train batch hooks above call them, as in Keras 3.
     def on_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         """Called when a training batch starts (old name)."""
 

@@ -132,8 +132,6 @@ class CallbackList(Callback):
     def batch_begin(self, mode: str, batch: int) -> None:
         """Runs the begin hooks of batch `batch` for the callbacks that use them."""
         for cb in self._batch_users[mode]:
-            if mode == "train":
-                cb.on_batch_begin(batch, {})
             getattr(cb, f"on_{mode}_batch_begin")(batch, {})
 
     def batch_end(self, mode: str, batch: int, logs_fn: Callable[[], dict]) -> None:
@@ -143,8 +141,6 @@ class CallbackList(Callback):
             return
         logs = _as_logs(logs_fn())
         for cb in users:
-            if mode == "train":
-                cb.on_batch_end(batch, logs)
             getattr(cb, f"on_{mode}_batch_end")(batch, logs)
 
     # -- the Callback protocol, for custom loops -------------------------------

@@ -18,6 +18,7 @@ from lamina.trainers import data_adapter as da
 from lamina.trainers._logs import to_floats, to_numpy
 from lamina.trainers._sources import ArraySource, check_validation_split, make_source
 from lamina.trainers._step import PREDICT_HOOKS, TEST_HOOKS, TRAIN_HOOKS
+from lamina.utils._run_limits import capped, max_epochs, max_steps_per_epoch
 
 
 @dataclass
@@ -217,9 +218,11 @@ def run_fit(
     validation_freq: int,
 ) -> Any:
     verbose = _verbose(verbose)
+    _check_validation_freq(validation_freq)
+    epochs = capped(int(epochs), max_epochs())
     source, val = _training_source(model, data)
     step = train_function(model, source.sample())
-    steps = data.steps_per_epoch or source.steps
+    steps = capped(data.steps_per_epoch or source.steps, max_steps_per_epoch())
     cbs = CallbackList(
         callbacks,
         model=model,
@@ -244,18 +247,52 @@ def run_fit(
         if source.seen == 0:  # the input ran out (warned): no epoch to report
             break
         epoch_logs = step.raw()
-        if val is not None and (epoch + 1) % validation_freq == 0:
+        if val is not None and _should_validate(epoch, validation_freq):
             if val_step is None:
                 val_step = test_function(model, val.sample())
-            val_logs = _evaluate_source(model, val_step, val, data.validation_steps)
+            cbs.on_test_begin()
+            val_logs = _evaluate_source(
+                model, val_step, val, data.validation_steps, cbs
+            )
+            cbs.on_test_end(val_logs)
             if val.seen:  # an exhausted validation input reports nothing
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
         logs = to_floats(epoch_logs)  # one read, in Keras's order
         cbs.on_epoch_end(epoch, logs)
         if model.stop_training or source.exhausted:
             break
+    _finalize_ema(model, epochs)
     cbs.on_train_end(logs)
     return cbs.history
+
+
+def _check_validation_freq(validation_freq: Any) -> None:
+    if (
+        isinstance(validation_freq, bool)
+        or not isinstance(validation_freq, (int, list, tuple, set, range))
+        or (isinstance(validation_freq, int) and validation_freq < 1)
+    ):
+        raise ValueError(
+            "Expected `validation_freq` to be a list or int. Received: "
+            f"validation_freq={validation_freq!r} of the type "
+            f"{type(validation_freq)}."
+        )
+
+
+def _should_validate(epoch: int, validation_freq: Any) -> bool:
+    """Keras's rule: every `n` epochs for an int, the listed (1-based) epochs for
+    a list."""
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    return epoch + 1 in validation_freq
+
+
+def _finalize_ema(model: Any, epochs: int) -> None:
+    """With `use_ema`, fit ends with the moving averages in the weights (Keras)."""
+    optimizer = getattr(model, "optimizer", None)
+    optimizer = getattr(optimizer, "inner_optimizer", optimizer)
+    if epochs > 0 and getattr(optimizer, "use_ema", False):
+        optimizer.finalize_variable_values(model.trainable_weights)
 
 
 def _train_epoch(model: Any, step: Any, cbs: CallbackList, batches: Any) -> None:

@@ -5,12 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from lamina.backend import set_random_seed
+from lamina.utils._graph_utils import get_source_inputs, is_keras_tensor
+from lamina.utils._session import clear_session
 from lamina.utils.audio_dataset import audio_dataset_from_directory
 from lamina.utils.dataset_utils import split_dataset
 from lamina.utils.file_utils import get_file
 from lamina.utils.image_dataset import image_dataset_from_directory
+from lamina.utils.io_utils import (
+    disable_interactive_logging,
+    enable_interactive_logging,
+    is_interactive_logging_enabled,
+)
 from lamina.utils.numerical_utils import normalize, to_categorical
 from lamina.utils.packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from lamina.utils.progbar import Progbar
 from lamina.utils.py_dataset import PyDataset, Sequence
 from lamina.utils.sequence_utils import pad_sequences
 from lamina.utils.text_dataset import text_dataset_from_directory
@@ -30,14 +38,21 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "Progbar",
     "PyDataset",
     "layer_outputs",
     "model_to_dot",
     "plot_model",
     "Sequence",
     "audio_dataset_from_directory",
+    "clear_session",
+    "disable_interactive_logging",
+    "enable_interactive_logging",
+    "get_source_inputs",
     "get_file",
     "image_dataset_from_directory",
+    "is_interactive_logging_enabled",
+    "is_keras_tensor",
     "normalize",
     "pack_x_y_sample_weight",
     "pad_sequences",
