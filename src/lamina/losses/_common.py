@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -159,52 +157,3 @@ def function_config(fn: Any) -> dict[str, Any]:
         "config": fn.__name__,
         "registered_name": "function",
     }
-
-
-def signature_init(
-    parameters: dict[str, Any], body: Callable[[Any, dict[str, Any]], None]
-) -> Callable[..., None]:
-    """Builds an `__init__` from a table of parameters and their defaults.
-
-    The arguments are bound as Python binds a plain signature (by position or
-    by keyword, defaults filled in) and passed to `body(self, arguments)`;
-    `inspect.signature` shows the parameters in the table's order.
-
-    Args:
-        parameters: parameter names mapped to their defaults, in order.
-        body: called with the instance and the bound arguments, by name.
-
-    Returns:
-        The `__init__` function.
-    """
-    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
-    signature = inspect.Signature(
-        [inspect.Parameter("self", kind)]
-        + [
-            inspect.Parameter(
-                name, kind, default=default, annotation=_annotation(default)
-            )
-            for name, default in parameters.items()
-        ],
-        return_annotation=None,
-    )
-
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        try:
-            bound = signature.bind(self, *args, **kwargs)
-        except TypeError as err:
-            raise TypeError(f"{type(self).__name__}.__init__() {err}") from None
-        bound.apply_defaults()
-        arguments = dict(bound.arguments)
-        del arguments["self"]
-        body(self, arguments)
-
-    __init__.__signature__ = signature  # type: ignore[attr-defined]
-    return __init__
-
-
-def _annotation(default: Any) -> Any:
-    """The annotation shown for a parameter: the default's type, or `Any`."""
-    if default is None:
-        return Any
-    return type(default)

@@ -13,7 +13,7 @@ from lamina.losses._common import (
     prepare,
     smooth_binary,
 )
-from lamina.losses.loss import LossFunctionWrapper, loss_init
+from lamina.losses.loss import LossFunctionWrapper
 
 _SOBS = "sum_over_batch_size"
 
@@ -120,15 +120,27 @@ class BinaryCrossentropy(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(
-        binary_crossentropy,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction=_SOBS,
-        name="binary_crossentropy",
-        dtype=None,
-    )
+    def __init__(
+        self,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: str | None = _SOBS,
+        name: str | None = "binary_crossentropy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            binary_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
 
 
 class BinaryFocalCrossentropy(LossFunctionWrapper):
@@ -146,15 +158,33 @@ class BinaryFocalCrossentropy(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(
-        binary_focal_crossentropy,
-        apply_class_balancing=False,
-        alpha=0.25,
-        gamma=2.0,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction=_SOBS,
-        name="binary_focal_crossentropy",
-        dtype=None,
-    )
+    def __init__(
+        self,
+        apply_class_balancing: bool = False,
+        alpha: float = 0.25,
+        gamma: float = 2.0,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: str | None = _SOBS,
+        name: str | None = "binary_focal_crossentropy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            binary_focal_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            apply_class_balancing=apply_class_balancing,
+            alpha=alpha,
+            gamma=gamma,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
+        self.apply_class_balancing = apply_class_balancing
+        self.alpha = alpha
+        self.gamma = gamma
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis

@@ -10,7 +10,7 @@ from lamina.losses.categorical import (
     categorical_generalized_cross_entropy,
     sparse_categorical_crossentropy,
 )
-from lamina.losses.loss import LossFunctionWrapper, loss_init
+from lamina.losses.loss import LossFunctionWrapper
 
 _SOBS = "sum_over_batch_size"
 
@@ -27,15 +27,27 @@ class CategoricalCrossentropy(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(
-        categorical_crossentropy,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction=_SOBS,
-        name="categorical_crossentropy",
-        dtype=None,
-    )
+    def __init__(
+        self,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: str | None = _SOBS,
+        name: str | None = "categorical_crossentropy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            categorical_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
 
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
@@ -50,15 +62,27 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(
-        sparse_categorical_crossentropy,
-        from_logits=False,
-        ignore_class=None,
-        reduction=_SOBS,
-        axis=-1,
-        name="sparse_categorical_crossentropy",
-        dtype=None,
-    )
+    def __init__(
+        self,
+        from_logits: bool = False,
+        ignore_class: Any = None,
+        reduction: str | None = _SOBS,
+        axis: int = -1,
+        name: str | None = "sparse_categorical_crossentropy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            sparse_categorical_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+            axis=axis,
+        )
+        self.from_logits = from_logits
+        self.ignore_class = ignore_class
+        self.axis = axis
 
 
 class CategoricalFocalCrossentropy(LossFunctionWrapper):
@@ -75,17 +99,33 @@ class CategoricalFocalCrossentropy(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(
-        categorical_focal_crossentropy,
-        alpha=0.25,
-        gamma=2.0,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction=_SOBS,
-        name="categorical_focal_crossentropy",
-        dtype=None,
-    )
+    def __init__(
+        self,
+        alpha: float = 0.25,
+        gamma: float = 2.0,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: str | None = _SOBS,
+        name: str | None = "categorical_focal_crossentropy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            categorical_focal_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            alpha=alpha,
+            gamma=gamma,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
+        self.alpha = alpha
+        self.gamma = gamma
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
 
 
 class CategoricalGeneralizedCrossEntropy(LossFunctionWrapper):

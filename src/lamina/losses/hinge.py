@@ -7,7 +7,7 @@ from typing import Any
 import torch
 
 from lamina.losses._common import broadcast_inputs
-from lamina.losses.loss import LossFunctionWrapper, loss_init
+from lamina.losses.loss import LossFunctionWrapper
 
 _SOBS = "sum_over_batch_size"
 
@@ -79,7 +79,18 @@ class Hinge(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(hinge, reduction=_SOBS, name="hinge", dtype=None)
+    def __init__(
+        self,
+        reduction: str | None = _SOBS,
+        name: str | None = "hinge",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            hinge,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class SquaredHinge(LossFunctionWrapper):
@@ -91,9 +102,18 @@ class SquaredHinge(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(
-        squared_hinge, reduction=_SOBS, name="squared_hinge", dtype=None
-    )
+    def __init__(
+        self,
+        reduction: str | None = _SOBS,
+        name: str | None = "squared_hinge",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            squared_hinge,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class CategoricalHinge(LossFunctionWrapper):
@@ -105,6 +125,15 @@ class CategoricalHinge(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(
-        categorical_hinge, reduction=_SOBS, name="categorical_hinge", dtype=None
-    )
+    def __init__(
+        self,
+        reduction: str | None = _SOBS,
+        name: str | None = "categorical_hinge",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            categorical_hinge,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )

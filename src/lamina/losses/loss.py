@@ -12,7 +12,6 @@ from lamina.backend import floatx, standardize_dtype, to_torch_dtype
 from lamina.losses._common import (
     as_tensor,
     function_config,
-    signature_init,
     squeeze_or_expand_to_same_rank,
 )
 from lamina.losses._reduction import reduce_weighted_values, standardize_reduction
@@ -160,32 +159,3 @@ class LossFunctionWrapper(Loss):
     def __repr__(self) -> str:
         fn = getattr(self.fn, "__name__", self.fn)
         return f"<{type(self).__name__}({fn}, name={self.name!r}, kwargs={self._fn_kwargs})>"
-
-
-def loss_init(
-    fn: Callable[..., torch.Tensor], **parameters: Any
-) -> Callable[..., None]:
-    """Builds the `__init__` of a `LossFunctionWrapper` subclass that wraps `fn`.
-
-    `parameters` are the constructor's parameters with their defaults, in
-    signature order. `reduction`, `name` and `dtype` go to the wrapper; the
-    others are passed to `fn` on every call and kept as attributes of the loss.
-
-    Args:
-        fn: the per-sample loss function.
-        **parameters: parameter names mapped to their defaults.
-
-    Returns:
-        The `__init__` function.
-    """
-
-    def body(self: LossFunctionWrapper, arguments: dict[str, Any]) -> None:
-        reduction = arguments.pop("reduction")
-        name = arguments.pop("name")
-        dtype = arguments.pop("dtype")
-        LossFunctionWrapper.__init__(
-            self, fn, reduction=reduction, name=name, dtype=dtype, **arguments
-        )
-        vars(self).update(arguments)
-
-    return signature_init(parameters, body)

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from lamina.backend import epsilon
 from lamina.losses._common import as_tensor, prepare, shape_str
-from lamina.losses.loss import LossFunctionWrapper, loss_init
+from lamina.losses.loss import LossFunctionWrapper
 
 _SOBS = "sum_over_batch_size"
 Axis = int | tuple[int, ...] | None
@@ -101,7 +101,21 @@ class Dice(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(dice, reduction=_SOBS, name="dice", axis=None, dtype=None)
+    def __init__(
+        self,
+        reduction: str | None = _SOBS,
+        name: str | None = "dice",
+        axis: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            dice,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            axis=axis,
+        )
+        self.axis = axis
 
 
 class Tversky(LossFunctionWrapper):
@@ -116,15 +130,27 @@ class Tversky(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(
-        tversky,
-        alpha=0.5,
-        beta=0.5,
-        reduction=_SOBS,
-        name="tversky",
-        axis=None,
-        dtype=None,
-    )
+    def __init__(
+        self,
+        alpha: float = 0.5,
+        beta: float = 0.5,
+        reduction: str | None = _SOBS,
+        name: str | None = "tversky",
+        axis: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            tversky,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            alpha=alpha,
+            beta=beta,
+            axis=axis,
+        )
+        self.alpha = alpha
+        self.beta = beta
+        self.axis = axis
 
 
 class CTC(LossFunctionWrapper):
@@ -136,4 +162,15 @@ class CTC(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(ctc, reduction=_SOBS, name="ctc", dtype=None)
+    def __init__(
+        self,
+        reduction: str | None = _SOBS,
+        name: str | None = "ctc",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            ctc,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )

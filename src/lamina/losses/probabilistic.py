@@ -8,7 +8,7 @@ import torch
 
 from lamina.backend import epsilon
 from lamina.losses._common import broadcast_inputs
-from lamina.losses.loss import LossFunctionWrapper, loss_init
+from lamina.losses.loss import LossFunctionWrapper
 
 _SOBS = "sum_over_batch_size"
 
@@ -55,9 +55,18 @@ class KLDivergence(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(
-        kl_divergence, reduction=_SOBS, name="kl_divergence", dtype=None
-    )
+    def __init__(
+        self,
+        reduction: str | None = _SOBS,
+        name: str | None = "kl_divergence",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            kl_divergence,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class Poisson(LossFunctionWrapper):
@@ -69,4 +78,15 @@ class Poisson(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(poisson, reduction=_SOBS, name="poisson", dtype=None)
+    def __init__(
+        self,
+        reduction: str | None = _SOBS,
+        name: str | None = "poisson",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            poisson,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 from lamina.backend import epsilon
 from lamina.losses._common import elementwise_inputs
-from lamina.losses.loss import LossFunctionWrapper, loss_init
+from lamina.losses.loss import LossFunctionWrapper
 
 _SOBS = "sum_over_batch_size"
 
@@ -149,9 +149,18 @@ class MeanSquaredError(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(
-        mean_squared_error, reduction=_SOBS, name="mean_squared_error", dtype=None
-    )
+    def __init__(
+        self,
+        reduction: str | None = _SOBS,
+        name: str | None = "mean_squared_error",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            mean_squared_error,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class MeanAbsoluteError(LossFunctionWrapper):
@@ -163,9 +172,18 @@ class MeanAbsoluteError(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(
-        mean_absolute_error, reduction=_SOBS, name="mean_absolute_error", dtype=None
-    )
+    def __init__(
+        self,
+        reduction: str | None = _SOBS,
+        name: str | None = "mean_absolute_error",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            mean_absolute_error,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class MeanAbsolutePercentageError(LossFunctionWrapper):
@@ -177,12 +195,18 @@ class MeanAbsolutePercentageError(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(
-        mean_absolute_percentage_error,
-        reduction=_SOBS,
-        name="mean_absolute_percentage_error",
-        dtype=None,
-    )
+    def __init__(
+        self,
+        reduction: str | None = _SOBS,
+        name: str | None = "mean_absolute_percentage_error",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            mean_absolute_percentage_error,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class MeanSquaredLogarithmicError(LossFunctionWrapper):
@@ -194,12 +218,18 @@ class MeanSquaredLogarithmicError(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(
-        mean_squared_logarithmic_error,
-        reduction=_SOBS,
-        name="mean_squared_logarithmic_error",
-        dtype=None,
-    )
+    def __init__(
+        self,
+        reduction: str | None = _SOBS,
+        name: str | None = "mean_squared_logarithmic_error",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            mean_squared_logarithmic_error,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class Huber(LossFunctionWrapper):
@@ -212,9 +242,21 @@ class Huber(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(
-        huber, delta=1.0, reduction=_SOBS, name="huber_loss", dtype=None
-    )
+    def __init__(
+        self,
+        delta: float = 1.0,
+        reduction: str | None = _SOBS,
+        name: str | None = "huber_loss",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            huber,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            delta=delta,
+        )
+        self.delta = delta
 
 
 class LogCosh(LossFunctionWrapper):
@@ -226,7 +268,18 @@ class LogCosh(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(log_cosh, reduction=_SOBS, name="log_cosh", dtype=None)
+    def __init__(
+        self,
+        reduction: str | None = _SOBS,
+        name: str | None = "log_cosh",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            log_cosh,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class CosineSimilarity(LossFunctionWrapper):
@@ -239,10 +292,18 @@ class CosineSimilarity(LossFunctionWrapper):
         dtype: see `Loss`.
     """
 
-    __init__ = loss_init(
-        cosine_similarity,
-        axis=-1,
-        reduction=_SOBS,
-        name="cosine_similarity",
-        dtype=None,
-    )
+    def __init__(
+        self,
+        axis: int = -1,
+        reduction: str | None = _SOBS,
+        name: str | None = "cosine_similarity",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            cosine_similarity,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            axis=axis,
+        )
+        self.axis = axis

@@ -8,7 +8,7 @@ import torch
 
 from lamina.backend import floatx, to_torch_dtype
 from lamina.metrics._utils import as_tensor, squeeze_or_expand_to_same_rank
-from lamina.metrics.reduction_metrics import MeanMetricWrapper, metric_init
+from lamina.metrics.reduction_metrics import MeanMetricWrapper
 
 
 def _float(x: torch.Tensor) -> torch.Tensor:
@@ -102,7 +102,16 @@ class Accuracy(MeanMetricWrapper):
     0.75
     """
 
-    __init__ = metric_init(accuracy, name="accuracy", dtype=None)
+    def __init__(
+        self,
+        name: str | None = "accuracy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            accuracy,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class BinaryAccuracy(MeanMetricWrapper):
@@ -114,9 +123,18 @@ class BinaryAccuracy(MeanMetricWrapper):
         threshold: predictions above it count as 1.
     """
 
-    __init__ = metric_init(
-        binary_accuracy, name="binary_accuracy", dtype=None, threshold=0.5
-    )
+    def __init__(
+        self,
+        name: str | None = "binary_accuracy",
+        dtype: Any = None,
+        threshold: float = 0.5,
+    ) -> None:
+        super().__init__(
+            binary_accuracy,
+            name=name,
+            dtype=dtype,
+            threshold=threshold,
+        )
 
 
 class CategoricalAccuracy(MeanMetricWrapper):
@@ -127,9 +145,16 @@ class CategoricalAccuracy(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    __init__ = metric_init(
-        categorical_accuracy, name="categorical_accuracy", dtype=None
-    )
+    def __init__(
+        self,
+        name: str | None = "categorical_accuracy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            categorical_accuracy,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class SparseCategoricalAccuracy(MeanMetricWrapper):
@@ -140,9 +165,16 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    __init__ = metric_init(
-        sparse_categorical_accuracy, name="sparse_categorical_accuracy", dtype=None
-    )
+    def __init__(
+        self,
+        name: str | None = "sparse_categorical_accuracy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            sparse_categorical_accuracy,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class TopKCategoricalAccuracy(MeanMetricWrapper):
@@ -154,9 +186,18 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    __init__ = metric_init(
-        top_k_categorical_accuracy, k=5, name="top_k_categorical_accuracy", dtype=None
-    )
+    def __init__(
+        self,
+        k: int = 5,
+        name: str | None = "top_k_categorical_accuracy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            top_k_categorical_accuracy,
+            name=name,
+            dtype=dtype,
+            k=k,
+        )
 
 
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from lamina.backend import epsilon
 from lamina.metrics._utils import as_tensor, squeeze_or_expand_to_same_rank
-from lamina.metrics.reduction_metrics import MeanMetricWrapper, metric_init
+from lamina.metrics.reduction_metrics import MeanMetricWrapper
 
 
 def _pair(
@@ -147,13 +147,20 @@ class BinaryCrossentropy(MeanMetricWrapper):
         label_smoothing: squeeze labels towards 0.5 by this amount.
     """
 
-    __init__ = metric_init(
-        binary_crossentropy,
-        name="binary_crossentropy",
-        dtype=None,
-        from_logits=False,
-        label_smoothing=0,
-    )
+    def __init__(
+        self,
+        name: str | None = "binary_crossentropy",
+        dtype: Any = None,
+        from_logits: bool = False,
+        label_smoothing: int = 0,
+    ) -> None:
+        super().__init__(
+            binary_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+        )
 
 
 class CategoricalCrossentropy(MeanMetricWrapper):
@@ -167,14 +174,22 @@ class CategoricalCrossentropy(MeanMetricWrapper):
         axis: the class axis.
     """
 
-    __init__ = metric_init(
-        categorical_crossentropy,
-        name="categorical_crossentropy",
-        dtype=None,
-        from_logits=False,
-        label_smoothing=0,
-        axis=-1,
-    )
+    def __init__(
+        self,
+        name: str | None = "categorical_crossentropy",
+        dtype: Any = None,
+        from_logits: bool = False,
+        label_smoothing: int = 0,
+        axis: int = -1,
+    ) -> None:
+        super().__init__(
+            categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 class SparseCategoricalCrossentropy(MeanMetricWrapper):
@@ -188,14 +203,22 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
         axis: the class axis.
     """
 
-    __init__ = metric_init(
-        sparse_categorical_crossentropy,
-        name="sparse_categorical_crossentropy",
-        dtype=None,
-        from_logits=False,
-        ignore_class=None,
-        axis=-1,
-    )
+    def __init__(
+        self,
+        name: str | None = "sparse_categorical_crossentropy",
+        dtype: Any = None,
+        from_logits: bool = False,
+        ignore_class: Any = None,
+        axis: int = -1,
+    ) -> None:
+        super().__init__(
+            sparse_categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+            axis=axis,
+        )
 
 
 class KLDivergence(MeanMetricWrapper):
@@ -206,7 +229,16 @@ class KLDivergence(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    __init__ = metric_init(kl_divergence, name="kl_divergence", dtype=None)
+    def __init__(
+        self,
+        name: str | None = "kl_divergence",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            kl_divergence,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class Poisson(MeanMetricWrapper):
@@ -217,7 +249,16 @@ class Poisson(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    __init__ = metric_init(poisson, name="poisson", dtype=None)
+    def __init__(
+        self,
+        name: str | None = "poisson",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            poisson,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class Hinge(MeanMetricWrapper):
@@ -228,7 +269,16 @@ class Hinge(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    __init__ = metric_init(hinge, name="hinge", dtype=None)
+    def __init__(
+        self,
+        name: str | None = "hinge",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            hinge,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class SquaredHinge(MeanMetricWrapper):
@@ -239,7 +289,16 @@ class SquaredHinge(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    __init__ = metric_init(squared_hinge, name="squared_hinge", dtype=None)
+    def __init__(
+        self,
+        name: str | None = "squared_hinge",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            squared_hinge,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class CategoricalHinge(MeanMetricWrapper):
@@ -250,4 +309,13 @@ class CategoricalHinge(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    __init__ = metric_init(categorical_hinge, name="categorical_hinge", dtype=None)
+    def __init__(
+        self,
+        name: str | None = "categorical_hinge",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            categorical_hinge,
+            name=name,
+            dtype=dtype,
+        )

@@ -8,7 +8,6 @@ from typing import Any
 import torch
 
 from lamina._naming import auto_name
-from lamina.losses._common import signature_init
 from lamina.metrics._utils import (
     as_tensor,
     divide_no_nan,
@@ -189,26 +188,3 @@ class MeanMetricWrapper(Mean):
 
             config["fn"] = deserialize(config["fn"])
         return cls(**config)
-
-
-def metric_init(fn: Callable[..., Any], **parameters: Any) -> Callable[..., None]:
-    """Builds the `__init__` of a `MeanMetricWrapper` subclass that wraps `fn`.
-
-    `parameters` are the constructor's parameters with their defaults, in
-    signature order. `name` and `dtype` go to the wrapper; the others are
-    passed to `fn` on every update.
-
-    Args:
-        fn: the metric function.
-        **parameters: parameter names mapped to their defaults.
-
-    Returns:
-        The `__init__` function.
-    """
-
-    def body(self: MeanMetricWrapper, arguments: dict[str, Any]) -> None:
-        name = arguments.pop("name")
-        dtype = arguments.pop("dtype")
-        MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **arguments)
-
-    return signature_init(parameters, body)

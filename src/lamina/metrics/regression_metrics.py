@@ -9,7 +9,7 @@ import torch
 
 from lamina.backend import epsilon
 from lamina.metrics._utils import as_tensor, squeeze_or_expand_to_same_rank
-from lamina.metrics.reduction_metrics import Mean, MeanMetricWrapper, metric_init
+from lamina.metrics.reduction_metrics import Mean, MeanMetricWrapper
 
 
 def _pair(y_true: Any, y_pred: Any) -> tuple[torch.Tensor, torch.Tensor]:
@@ -75,7 +75,16 @@ class MeanSquaredError(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    __init__ = metric_init(mean_squared_error, name="mean_squared_error", dtype=None)
+    def __init__(
+        self,
+        name: str | None = "mean_squared_error",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            mean_squared_error,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class MeanAbsoluteError(MeanMetricWrapper):
@@ -91,7 +100,16 @@ class MeanAbsoluteError(MeanMetricWrapper):
     0.5
     """
 
-    __init__ = metric_init(mean_absolute_error, name="mean_absolute_error", dtype=None)
+    def __init__(
+        self,
+        name: str | None = "mean_absolute_error",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            mean_absolute_error,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class MeanAbsolutePercentageError(MeanMetricWrapper):
@@ -102,11 +120,16 @@ class MeanAbsolutePercentageError(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    __init__ = metric_init(
-        mean_absolute_percentage_error,
-        name="mean_absolute_percentage_error",
-        dtype=None,
-    )
+    def __init__(
+        self,
+        name: str | None = "mean_absolute_percentage_error",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            mean_absolute_percentage_error,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class MeanSquaredLogarithmicError(MeanMetricWrapper):
@@ -117,11 +140,16 @@ class MeanSquaredLogarithmicError(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    __init__ = metric_init(
-        mean_squared_logarithmic_error,
-        name="mean_squared_logarithmic_error",
-        dtype=None,
-    )
+    def __init__(
+        self,
+        name: str | None = "mean_squared_logarithmic_error",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            mean_squared_logarithmic_error,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class LogCoshError(MeanMetricWrapper):
@@ -132,7 +160,16 @@ class LogCoshError(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
-    __init__ = metric_init(log_cosh, name="logcosh", dtype=None)
+    def __init__(
+        self,
+        name: str | None = "logcosh",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            log_cosh,
+            name=name,
+            dtype=dtype,
+        )
 
 
 class CosineSimilarity(MeanMetricWrapper):
@@ -144,9 +181,18 @@ class CosineSimilarity(MeanMetricWrapper):
         axis: axis along which the similarity is computed.
     """
 
-    __init__ = metric_init(
-        cosine_similarity, name="cosine_similarity", dtype=None, axis=-1
-    )
+    def __init__(
+        self,
+        name: str | None = "cosine_similarity",
+        dtype: Any = None,
+        axis: int = -1,
+    ) -> None:
+        super().__init__(
+            cosine_similarity,
+            name=name,
+            dtype=dtype,
+            axis=axis,
+        )
 
     def get_config(self) -> dict[str, Any]:
         """Returns the constructor arguments (Keras omits `axis`)."""
