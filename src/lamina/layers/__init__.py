@@ -72,9 +72,25 @@ from lamina.layers.pooling.global_max_pooling import (
     GlobalMaxPooling3D,
 )
 from lamina.layers.pooling.max_pooling import MaxPooling1D, MaxPooling2D, MaxPooling3D
-from lamina.layers.preprocessing.normalization import Normalization
-from lamina.layers.preprocessing.pipeline import Pipeline
-from lamina.layers.preprocessing.rescaling import Rescaling
+from lamina.layers.preprocessing import (
+    CategoryEncoding,
+    CenterCrop,
+    Discretization,
+    IntegerLookup,
+    Normalization,
+    Pipeline,
+    RandomBrightness,
+    RandomContrast,
+    RandomCrop,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+    Rescaling,
+    Resizing,
+    StringLookup,
+    TextVectorization,
+)
 from lamina.layers.recurrent import (
     GRU,
     LSTM,
@@ -127,6 +143,20 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 GlobalMaxPool3D = GlobalMaxPooling3D
 
 __all__ = [
+    "Discretization",
+    "CenterCrop",
+    "RandomBrightness",
+    "RandomContrast",
+    "RandomCrop",
+    "RandomFlip",
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
+    "Resizing",
+    "CategoryEncoding",
+    "IntegerLookup",
+    "StringLookup",
+    "TextVectorization",
     "GroupQueryAttention",
     "EinsumDense",
     "ReversibleEmbedding",
