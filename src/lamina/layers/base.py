@@ -267,6 +267,8 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
         return mask
 
     def _finish_outputs(self, inputs: Any, outputs: Any, mask: Any) -> Any:
+        if not isinstance(outputs, torch.Tensor):
+            _check_call_result(self, outputs)
         if self.activity_regularizer is not None:
             for out in _symbolic.flatten(outputs):
                 self.add_loss(self.activity_regularizer(out) / out.shape[0])
@@ -460,6 +462,32 @@ def _mask_of(inputs: Any) -> Any:
         masks = [getattr(x, "_keras_mask", None) for x in inputs]
         return None if all(m is None for m in masks) else masks
     return None
+
+
+_CALL_RESULT_TYPES = (torch.Tensor, np.ndarray, np.generic, int, float, bool)
+
+
+def _check_call_result(layer: Layer, outputs: Any) -> None:
+    """Names the layer whose `call()` returned None or something not a tensor,
+    before the next layer meets it with an obscure error."""
+    kind = f"Layer '{layer.name}' ({type(layer).__name__})"
+    if outputs is None:
+        raise TypeError(
+            f"{kind} returned None from `call()`. `call()` must return its output "
+            "tensor(s): check that it ends with `return outputs`."
+        )
+    bad = [
+        leaf
+        for leaf in _symbolic.flatten(outputs)
+        # numpy arrays are allowed: string preprocessing layers return them.
+        if leaf is not None and not isinstance(leaf, _CALL_RESULT_TYPES)
+    ]
+    if bad:
+        raise TypeError(
+            f"{kind} returned a {type(bad[0]).__name__} from `call()`: {bad[0]!r:.80}. "
+            "`call()` must return torch tensors (or lists, tuples or dicts of them); "
+            "convert the value with `torch.as_tensor` or `lamina.ops.convert_to_tensor`."
+        )
 
 
 def _batch_shape_from_kwargs(kwargs: dict) -> tuple | None:
