@@ -115,10 +115,6 @@ UPWARD: dict[tuple[str, str], str] = {
 # Imports inside function bodies with no comment saying why, keyed (module, imported).
 UNCOMMENTED: dict[tuple[str, str], str] = {
     (
-        "lamina.callbacks.progbar_logger",
-        "tqdm.auto",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
         "lamina.layers._weights",
         "lamina.constraints",
     ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",

@@ -223,6 +223,7 @@ def run_fit(
     source, val = _training_source(model, data)
     step = train_function(model, source.sample())
     steps = capped(data.steps_per_epoch or source.steps, max_steps_per_epoch())
+    arrays = isinstance(source, ArraySource)
     cbs = CallbackList(
         callbacks,
         model=model,
@@ -231,6 +232,9 @@ def run_fit(
         verbose=verbose,
         epochs=int(epochs),
         steps=steps,
+        # ProgbarLogger(count_mode="samples") counts batches times this.
+        batch_size=_batch_size(data.batch_size) if arrays else None,
+        samples=source.n if arrays else None,
     )
     model.stop_training = False
     cbs.on_train_begin()
