@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 import lamina
 from lamina import layers
@@ -74,7 +75,7 @@ def test_images_labels_and_order_match_keras_listing(keras, image_dir, capsys):
     assert pixel_ids.tolist() == [
         float(p.split("/")[-1][1]) + (3 if "/b/" in p else 0) for p in paths
     ]
-    assert images[0].dtype == np.float32 and images[0].shape == (2, 4, 6, 3)
+    assert images[0].dtype == torch.float32 and images[0].shape == (2, 4, 6, 3)
 
 
 def test_validation_split_both_matches_keras(keras, image_dir):
@@ -97,9 +98,9 @@ def test_label_modes_and_color_modes(image_dir):
     _, cat = image_dataset_from_directory(image_dir, label_mode="categorical", **kw)[0]
     np.testing.assert_array_equal(cat, [[1, 0], [1, 0], [1, 0], [0, 1], [0, 1]])
     _, binary = image_dataset_from_directory(image_dir, label_mode="binary", **kw)[0]
-    assert binary.dtype == np.float32 and binary.ravel().tolist() == [0, 0, 0, 1, 1]
+    assert binary.dtype == torch.float32 and binary.ravel().tolist() == [0, 0, 0, 1, 1]
     only = image_dataset_from_directory(image_dir, labels=None, **kw)[0]
-    assert isinstance(only, np.ndarray) and only.shape == (5, 4, 6, 3)
+    assert torch.is_tensor(only) and only.shape == (5, 4, 6, 3)
     gray = image_dataset_from_directory(image_dir, color_mode="grayscale", **kw)[0][0]
     assert gray.shape == (5, 4, 6, 1) and gray[0, 0, 0, 0] == 10
     first = image_dataset_from_directory(image_dir, data_format="channels_first", **kw)
@@ -206,7 +207,7 @@ def test_audio_dataset_decodes_pads_and_labels(tmp_path):
     _write_wav(tmp_path / "up" / "b.wav", [128, 255, 0, 192, 64], width=1)
     ds = audio_dataset_from_directory(tmp_path, shuffle=False, verbose=False)
     audio, labels = ds[0]
-    assert audio.shape == (2, 5, 1) and audio.dtype == np.float32
+    assert audio.shape == (2, 5, 1) and audio.dtype == torch.float32
     # 16-bit: value / 32768; 8-bit: (value - 128) / 128; zero-padded to 5 samples.
     np.testing.assert_allclose(audio[0, :, 0], [0, 0.5, -1, 0, 0])
     np.testing.assert_allclose(audio[1, :, 0], [0, 127 / 128, -1, 0.5, -0.5])

@@ -1,7 +1,8 @@
 """Datasets of samples loaded by index, batched; `split_dataset`; directory listing.
 
 Keras's dataset utilities return `tf.data.Dataset`s. lamina's return a
-`SampleBatches`, a `PyDataset` of numpy batches: `fit`, `evaluate` and
+`SampleBatches`, a `PyDataset` of batches of torch tensors (strings stay numpy
+object arrays), which have the `.numpy()` that tf.data code calls: `fit`, `evaluate` and
 `predict` take it as it is (with parallel loading through `workers`), a `for`
 loop reads its batches, and the `tf.data` calls Keras code makes on such a
 dataset (`map`, `take`, `prefetch`, `cache`, `shuffle`, `repeat`) work too.
@@ -26,7 +27,8 @@ class SampleBatches(PyDataset):
     Args:
         count: the number of samples.
         load: `load(indices)` returns the batch (a tuple of numpy arrays, or one
-            array) for those sample indices.
+            array) for those sample indices; numeric arrays are handed out as
+            torch tensors.
         batch_size: samples per batch; None yields single samples.
         shuffle: draw a new sample order after each epoch (the first epoch
             reads samples in index order).
@@ -64,10 +66,11 @@ class SampleBatches(PyDataset):
         if not 0 <= index < len(self):
             raise IndexError(f"Batch index {index} out of range [0, {len(self)}).")
         if self.batch_size is None:
-            batch = self._load(self._order[index : index + 1])
-            return _unbatch(batch)
-        lo = index * self.batch_size
-        return self._load(self._order[lo : lo + self.batch_size])
+            batch = _unbatch(self._load(self._order[index : index + 1]))
+        else:
+            lo = index * self.batch_size
+            batch = self._load(self._order[lo : lo + self.batch_size])
+        return _to_torch(batch)
 
     def on_epoch_end(self) -> None:
         if self._shuffle:
@@ -100,6 +103,15 @@ class SampleBatches(PyDataset):
         """Returns self, now drawing a new sample order every epoch."""
         self._shuffle = True
         return self
+
+
+def _to_torch(batch: Any) -> Any:
+    """Numeric arrays as torch tensors (code written for tf.data calls `.numpy()`)."""
+    if isinstance(batch, tuple):
+        return tuple(_to_torch(b) for b in batch)
+    if isinstance(batch, np.ndarray) and batch.dtype != object:
+        return torch.from_numpy(np.ascontiguousarray(batch))
+    return batch  # strings (object arrays) and ragged lists stay as they are
 
 
 def _unbatch(batch: Any) -> Any:

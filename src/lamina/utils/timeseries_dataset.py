@@ -42,7 +42,7 @@ def timeseries_dataset_from_array(
         seed: seed of the shuffle.
         start_index, end_index: the rows of `data` used (end exclusive).
         format: accepted for Keras compatibility ("tf" or "grain"); the
-            result is always a lamina `PyDataset` of numpy batches.
+            result is always a lamina `PyDataset` of torch-tensor batches.
 
     Returns:
         A `SampleBatches` (a `PyDataset`) of `(windows, targets)` batches, or of
