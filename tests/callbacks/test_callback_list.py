@@ -155,3 +155,13 @@ def test_callback_added_logs_reach_history_and_progbar_prints_last(capsys):
     history = _model().fit(x, y, epochs=1, verbose=2, callbacks=[AddsKey()])
     assert history.history["extra"] == [2.0]
     assert "extra: 2.0000" in capsys.readouterr().out
+
+
+def test_terminate_on_nan_can_raise():
+    model = _model()
+    x, y = _xy()
+    y = y.copy()
+    y[0] = np.nan
+    cb = callbacks.TerminateOnNaN(raise_error=True)
+    with pytest.raises(RuntimeError, match="NaN or Inf loss encountered at batch 0"):
+        model.fit(x, y, batch_size=4, shuffle=False, verbose=0, callbacks=cb)
