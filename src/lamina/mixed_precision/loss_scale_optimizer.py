@@ -6,6 +6,8 @@ from typing import Any
 
 import torch
 
+from lamina._naming import auto_name
+
 
 class LossScaleOptimizer:
     """Scales the loss up before differentiation and the gradients back down.
@@ -17,6 +19,11 @@ class LossScaleOptimizer:
         inner_optimizer: the optimizer that applies the unscaled gradients.
         initial_scale: starting scale (2**15, as Keras).
         dynamic_growth_steps: good steps before the scale doubles.
+        name: the optimizer's name (default `"loss_scale_optimizer"`, made
+            unique as every automatic name is).
+
+    Raises:
+        ValueError: for any other keyword argument, as Keras refuses them.
     """
 
     def __init__(
@@ -24,8 +31,15 @@ class LossScaleOptimizer:
         inner_optimizer: Any,
         initial_scale: float = 2.0**15,
         dynamic_growth_steps: int = 2000,
+        name: str | None = None,
         **kwargs: Any,
     ) -> None:
+        if kwargs:
+            raise ValueError(
+                "LossScaleOptimizer does not support arguments: "
+                f"{', '.join(f'`{key}`' for key in kwargs)}."
+            )
+        self.name = name or auto_name(type(self).__name__)
         self.inner_optimizer = inner_optimizer
         self.initial_scale = float(initial_scale)
         self.dynamic_growth_steps = int(dynamic_growth_steps)
