@@ -164,7 +164,6 @@ EXCEPTIONS = {
     "keras.backend.is_keras_tensor": "not yet: issue 11",
     "keras.backend.result_type": "not yet: issue 11",
     "keras.callbacks.OrbaxCheckpoint": "not yet: issue 11",
-    "keras.callbacks.TerminateOnNaN(params)": "not yet: issue 11",
     "keras.device": "not yet: issue 8",
     "keras.distillation": "out of scope: knowledge distillation API; not planned by any issue",
     "keras.distillation.DistillationLoss": "out of scope: knowledge distillation API; not planned by any issue",
