@@ -77,6 +77,7 @@ from lamina.layers.preprocessing import (
     CenterCrop,
     Discretization,
     IntegerLookup,
+    MelSpectrogram,
     Normalization,
     Pipeline,
     RandomBrightness,
@@ -88,6 +89,7 @@ from lamina.layers.preprocessing import (
     RandomZoom,
     Rescaling,
     Resizing,
+    STFTSpectrogram,
     StringLookup,
     TextVectorization,
 )
@@ -143,6 +145,8 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 GlobalMaxPool3D = GlobalMaxPooling3D
 
 __all__ = [
+    "MelSpectrogram",
+    "STFTSpectrogram",
     "Discretization",
     "CenterCrop",
     "RandomBrightness",

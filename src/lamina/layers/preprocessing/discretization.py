@@ -109,8 +109,12 @@ class Discretization(Layer):
         return encode(ids, self.output_mode, depth, x.dtype)
 
     def get_config(self) -> dict:
+        config = super().get_config()
+        # Keras's Discretization takes no `trainable`: a config with it does not
+        # load in Keras.
+        config.pop("trainable", None)
         return {
-            **super().get_config(),
+            **config,
             "bin_boundaries": self.bin_boundaries,
             "num_bins": self.num_bins,
             "epsilon": self.epsilon,

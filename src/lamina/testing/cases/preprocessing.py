@@ -12,7 +12,7 @@ _INFER = {"training": False}  # a direct call defaults to training, as in Keras
 
 
 def _case(layer: str, kwargs: dict, shape: tuple = _IMG, **extra) -> LayerCase:
-    return LayerCase(layer, kwargs, shape, fit=False, atol=1e-4, **extra)
+    return LayerCase(layer, kwargs, shape, fit=False, **{"atol": 1e-4, **extra})
 
 
 CASES = [
@@ -124,5 +124,42 @@ CASES += [
         "Discretization",
         {"bin_boundaries": [-1.0, 1.0], "output_mode": "one_hot"},
         (4, 1),
+    ),
+]
+
+CASES += [
+    LayerCase("STFTSpectrogram", {"frame_length": 16, "frame_step": 8}, (2, 64, 2)),
+    LayerCase(
+        "STFTSpectrogram",
+        {"mode": "psd", "frame_length": 12, "fft_length": 16, "padding": "same"},
+        (2, 40, 1),
+    ),
+    LayerCase(
+        "STFTSpectrogram",
+        {"mode": "stft", "frame_length": 8, "expand_dims": True, "periodic": True},
+        (2, 32, 3),
+    ),
+    LayerCase(
+        "STFTSpectrogram",
+        {"mode": "magnitude", "frame_length": 8, "data_format": "channels_first"},
+        (2, 2, 32),
+    ),
+    _case(
+        "MelSpectrogram",
+        {"fft_length": 64, "sequence_stride": 16, "num_mel_bins": 10},
+        (2, 256),
+        atol=1e-3,
+    ),
+    _case(
+        "MelSpectrogram",
+        {
+            "fft_length": 128,
+            "sequence_length": 100,
+            "num_mel_bins": 12,
+            "power_to_db": False,
+            "window": "hamming",
+            "sampling_rate": 8000,
+        },
+        (2, 300),
     ),
 ]
