@@ -151,6 +151,7 @@ class LossFunctionWrapper(Loss):
         """Creates the loss from `get_config()`'s output, resolving `fn` by name."""
         config = dict(config)
         if "fn" in config:
+            # Cycle: _serialization imports every loss module, and they import this one.
             from lamina.losses._serialization import deserialize
 
             config["fn"] = deserialize(config["fn"])

@@ -174,6 +174,7 @@ class MeanMetricWrapper(Mean):
         """Returns the constructor arguments (and `fn` for a plain wrapper)."""
         config = {**super().get_config(), **self._fn_kwargs}
         if type(self) is MeanMetricWrapper:
+            # Cycle: _serialization imports every metric module, this one among them.
             from lamina.metrics._serialization import serialize
 
             config["fn"] = serialize(self._fn)
@@ -184,6 +185,7 @@ class MeanMetricWrapper(Mean):
         """Builds the metric; a plain wrapper also rebuilds its function."""
         config = dict(config)
         if cls is MeanMetricWrapper and "fn" in config:
+            # Cycle: _serialization imports every metric module, this one among them.
             from lamina.metrics._serialization import deserialize
 
             config["fn"] = deserialize(config["fn"])

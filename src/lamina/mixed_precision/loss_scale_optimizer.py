@@ -6,6 +6,7 @@ from typing import Any
 
 import torch
 
+from lamina import optimizers
 from lamina._naming import auto_name
 
 
@@ -75,8 +76,6 @@ class LossScaleOptimizer:
         self.apply([g for g, _ in pairs], [v for _, v in pairs])
 
     def get_config(self) -> dict:
-        from lamina import optimizers
-
         return {
             "inner_optimizer": optimizers.serialize(self.inner_optimizer),
             "initial_scale": self.initial_scale,
