@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from lamina.backend import set_random_seed
+from lamina.backend import clear_session, set_random_seed
 from lamina.utils._graph_utils import get_source_inputs, is_keras_tensor
-from lamina.utils._session import clear_session
 from lamina.utils.audio_dataset import audio_dataset_from_directory
 from lamina.utils.dataset_utils import split_dataset
 from lamina.utils.file_utils import get_file

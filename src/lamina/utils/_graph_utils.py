@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lamina.ops._keras_tensor import KerasTensor
-
-
-def is_keras_tensor(x: Any) -> bool:
-    """Whether `x` is a symbolic `KerasTensor` (from `Input` or a layer on one).
-
-    Example:
-    >>> import lamina
-    >>> is_keras_tensor(lamina.Input((3,)))
-    True
-    >>> is_keras_tensor(3.0)
-    False
-    """
-    return isinstance(x, KerasTensor)
+from lamina.backend import is_keras_tensor
 
 
 def get_source_inputs(tensor: Any) -> list:
