@@ -177,6 +177,8 @@ class Functional(Model):
         for node in self._nodes:
             args = map_structure(fetch, node.args)
             kwargs = map_structure(fetch, node.kwargs)
+            if training is not None and "training" in kwargs:
+                kwargs["training"] = training  # the model's mode wins, as Keras
             out = node.layer(*args, **kwargs)
             for t, v in zip(flatten(node.outputs), flatten(out)):
                 values[id(t)] = v

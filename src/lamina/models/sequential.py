@@ -178,6 +178,12 @@ class Sequential(Model):
             )
         return self._graph[index]
 
+    def __getattr__(self, name: str) -> Any:
+        # A graph property that raised AttributeError lands here; say why.
+        if name in _GRAPH_ATTRIBUTES and self.__dict__.get("_graph") is None:
+            self._graph_part(0, name.replace("_", " "))
+        return super().__getattr__(name)
+
     @property
     def inputs(self) -> list:
         """The symbolic input, in a list (as Keras)."""
@@ -270,6 +276,16 @@ class Sequential(Model):
         else:
             model._maybe_build_from_input()
         return model
+
+
+_GRAPH_ATTRIBUTES = {
+    "inputs",
+    "outputs",
+    "input",
+    "output",
+    "input_shape",
+    "output_shape",
+}
 
 
 def _shape_of(x: Any) -> Any:

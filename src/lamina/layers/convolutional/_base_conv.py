@@ -104,7 +104,9 @@ class ConvGeometry(Layer):
                 sizes, pads, self.kernel_size, self.dilation_rate, strict=True
             )
         ]
-        cu.check_output_size(self, tuple(x.shape), self.kernel_size, out)
+        if any(n <= 0 for n in out):  # report the shape in the user's format
+            shape = tuple(cu.from_channels_first(x, self.data_format).shape)
+            cu.check_output_size(self, shape, self.kernel_size, out)
         if all(a == b for a, b in pads):
             return x, tuple(a for a, _ in pads)
         return cu.pad_spatial(x, pads), (0,) * self.rank
