@@ -205,8 +205,6 @@ EXCEPTIONS = {
     "keras.layers.Embedding(params)": "out of scope: LoRA and quantization arguments (lora_rank, lora_alpha, quantization_config); not planned by any issue",
     "keras.layers.Equalization": "not yet: issue 13",
     "keras.layers.FlaxLayer": "out of scope: JAX/Flax bridge",
-    "keras.layers.HashedCrossing": "not yet: issue 13",
-    "keras.layers.Hashing": "not yet: issue 13",
     "keras.layers.Input(params)": "not yet: issue 13",
     "keras.layers.InputLayer(params)": "not yet: issue 13",
     "keras.layers.InputSpec(params)": "not yet: issue 13",

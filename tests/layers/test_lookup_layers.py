@@ -75,6 +75,16 @@ def test_string_lookup_tf_idf_adapt_uses_keras_formula():
     np.testing.assert_allclose(out[1:], [0, idf["b"], 2 * idf["a"]], rtol=1e-6)
 
 
+def test_string_lookup_hashed_oov_buckets():
+    from lamina.layers.preprocessing._hashes import fingerprint64
+
+    layer = layers.StringLookup(vocabulary=VOCAB, num_oov_indices=3)
+    out = _np(layer(np.array(["a", "zz", "qq"]))).tolist()
+    want = [fingerprint64(t.encode()) % 3 for t in ("zz", "qq")]
+    assert out == [3, *want]
+    assert layer.get_vocabulary()[:4] == ["[UNK]", "[UNK]", "[UNK]", "a"]
+
+
 def test_string_lookup_invert():
     layer = layers.StringLookup(vocabulary=VOCAB, invert=True)
     out = layer(np.array([[1, 3, 4], [4, 0, 2]]))
@@ -90,7 +100,6 @@ def test_string_lookup_invert():
         ({"output_mode": "tf_idf", "vocabulary": ["a"]}, "`idf_weights` must be set"),
         ({"max_tokens": 2, "vocabulary": ["a", "b"]}, "larger than the maximum"),
         ({"invert": True, "output_mode": "count"}, "must be `'int'` when `invert`"),
-        ({"num_oov_indices": 2}, "FarmHash"),
         ({"sparse": True}, "sparse outputs are not supported"),
     ],
 )

@@ -76,6 +76,8 @@ from lamina.layers.preprocessing import (
     CategoryEncoding,
     CenterCrop,
     Discretization,
+    HashedCrossing,
+    Hashing,
     IntegerLookup,
     MelSpectrogram,
     Normalization,
@@ -145,6 +147,8 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 GlobalMaxPool3D = GlobalMaxPooling3D
 
 __all__ = [
+    "HashedCrossing",
+    "Hashing",
     "MelSpectrogram",
     "STFTSpectrogram",
     "Discretization",

@@ -3,6 +3,8 @@
 from lamina.layers.preprocessing.category_encoding import CategoryEncoding
 from lamina.layers.preprocessing.center_crop import CenterCrop
 from lamina.layers.preprocessing.discretization import Discretization
+from lamina.layers.preprocessing.hashed_crossing import HashedCrossing
+from lamina.layers.preprocessing.hashing import Hashing
 from lamina.layers.preprocessing.integer_lookup import IntegerLookup
 from lamina.layers.preprocessing.mel_spectrogram import MelSpectrogram
 from lamina.layers.preprocessing.normalization import Normalization
@@ -21,6 +23,8 @@ from lamina.layers.preprocessing.string_lookup import StringLookup
 from lamina.layers.preprocessing.text_vectorization import TextVectorization
 
 __all__ = [
+    "HashedCrossing",
+    "Hashing",
     "MelSpectrogram",
     "STFTSpectrogram",
     "Discretization",

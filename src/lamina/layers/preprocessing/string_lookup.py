@@ -9,6 +9,7 @@ import torch
 
 from lamina import backend
 from lamina.layers.preprocessing._categorical import as_str_array, is_string_data
+from lamina.layers.preprocessing._hashes import fingerprint64, siphash24
 from lamina.layers.preprocessing._index_lookup import IndexLookup
 
 
@@ -28,8 +29,8 @@ class StringLookup(IndexLookup):
     Args:
         max_tokens: largest vocabulary size, special tokens included.
         num_oov_indices: number of out-of-vocabulary indices (0 refuses unknown
-            tokens; more than 1 is not supported for strings in lamina, as it
-            needs TensorFlow's FarmHash).
+            tokens; with more than 1, an unknown token goes to the bucket
+            `FarmHash64(token) % num_oov_indices`, or SipHash with `salt`).
         mask_token: token for masked (padded) inputs, or None.
         oov_token: the out-of-vocabulary token, returned by `invert=True`.
         vocabulary: list/array of tokens, or a path to a file with one per line.
@@ -40,7 +41,7 @@ class StringLookup(IndexLookup):
         pad_to_max_tokens: pad encoded outputs to `max_tokens`.
         sparse: must be False.
         encoding: text encoding of `bytes` inputs.
-        salt: Keras's salt for hashed OOV buckets; unused with one OOV index.
+        salt: key of the hashed OOV buckets (SipHash), or None (FarmHash).
 
     Example:
     >>> import lamina
@@ -69,12 +70,6 @@ class StringLookup(IndexLookup):
         self.encoding = encoding
         self.salt = salt
         kwargs.pop("vocabulary_dtype", None)
-        if num_oov_indices > 1:
-            raise ValueError(
-                "StringLookup in lamina supports `num_oov_indices` 0 or 1: more "
-                "OOV buckets hash tokens with TensorFlow's FarmHash. Received: "
-                f"num_oov_indices={num_oov_indices}"
-            )
         super().__init__(
             max_tokens=max_tokens,
             num_oov_indices=num_oov_indices,
@@ -112,11 +107,17 @@ class StringLookup(IndexLookup):
             tokens = as_str_array(tokens, self.encoding)
         oov = self._oov_start_index() if self.num_oov_indices else -1
         mask, index = self.mask_token, self._index
+        buckets = self.num_oov_indices
 
         def lookup(t: str) -> int:
             if mask is not None and t == mask:
                 return 0
-            return index.get(t, oov)
+            found = index.get(t)
+            if found is not None:
+                return found
+            if buckets > 1:  # hashed OOV buckets, as TensorFlow's lookup does
+                return oov + self._oov_bucket(t.encode(self.encoding), buckets)
+            return oov
 
         ids = np.zeros(tokens.shape, np.int64)
         if tokens.size:
@@ -124,6 +125,12 @@ class StringLookup(IndexLookup):
         if self.num_oov_indices == 0 and (ids == -1).any():
             raise self._oov_error(sorted(set(tokens[ids == -1].tolist())))
         return torch.as_tensor(ids, device=backend.get_device())
+
+    def _oov_bucket(self, text: bytes, buckets: int) -> int:
+        if self.salt is not None:
+            key = self.salt if isinstance(self.salt, (list, tuple)) else [self.salt] * 2
+            return siphash24(key[0], key[1], text) % buckets
+        return fingerprint64(text) % buckets
 
     def _invert(self, inputs: Any) -> np.ndarray:
         ids = np.asarray(
