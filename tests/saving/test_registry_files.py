@@ -10,7 +10,25 @@ import pytest
 import lamina
 from lamina.testing.layer_cases import all_cases
 
-CASES = all_cases()
+
+def _params():
+    """Every case; the first of each layer family runs by default, the rest
+    with `-m slow` (the whole registry takes about a minute)."""
+    out, families = [], set()
+    for case in all_cases():
+        family = _family_of(case)
+        marks = () if family not in families else (pytest.mark.slow,)
+        families.add(family)
+        out.append(pytest.param(case, id=case.test_id, marks=marks))
+    return out
+
+
+def _family_of(case):
+    cls = getattr(lamina.layers, case.layer)
+    return cls.__module__.split(".")[2]  # lamina.layers.<family>.<module>
+
+
+CASES = _params()
 
 
 def _inputs(case):
@@ -40,6 +58,9 @@ def _layer(lib, case):
 
 
 def _model(lib, case):
+    # Files are compared in inference; a recorded `training=True` would make the
+    # random augmentations draw differently in each library.
+    call_kwargs = {k: v for k, v in case.call_kwargs.items() if k != "training"}
     shapes = (
         case.input_shape if isinstance(case.input_shape, list) else [case.input_shape]
     )
@@ -48,10 +69,10 @@ def _model(lib, case):
     ]
     layer = _layer(lib, case)
     if getattr(case, "positional_inputs", False):
-        out = layer(*inputs, **case.call_kwargs)
+        out = layer(*inputs, **call_kwargs)
     else:
         x = inputs if isinstance(case.input_shape, list) else inputs[0]
-        out = layer(x, **case.call_kwargs)
+        out = layer(x, **call_kwargs)
     x = inputs if isinstance(case.input_shape, list) else inputs[0]
     return lib.Model(x, out)
 
@@ -70,7 +91,7 @@ def _close(a, b, case):
         )
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.test_id for c in CASES])
+@pytest.mark.parametrize("case", CASES)
 def test_keras_file_loads_in_lamina(keras, case, tmp_path):
     kmodel = _model(keras, case)
     rng = np.random.default_rng(1)
@@ -89,7 +110,7 @@ def test_keras_file_loads_in_lamina(keras, case, tmp_path):
     _close(_predict(lmodel, arrays, case), _predict(kmodel, arrays, case), case)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.test_id for c in CASES])
+@pytest.mark.parametrize("case", CASES)
 def test_lamina_file_loads_in_keras(keras, case, tmp_path):
     lmodel = _model(lamina, case)
     path = tmp_path / "l.keras"
