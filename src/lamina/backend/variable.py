@@ -94,6 +94,7 @@ class Variable(torch.nn.Parameter):
         autocast: kept for Keras compatibility.
         aggregation: kept for Keras compatibility (`"none"`, `"sum"`, `"mean"`).
         synchronization: kept for Keras compatibility.
+        layout: kept for Keras compatibility (distribution layouts).
         name: the variable's name; `path` starts out equal to it.
 
     Example:
@@ -115,8 +116,16 @@ class Variable(torch.nn.Parameter):
         aggregation: str = "none",
         synchronization: str = "auto",
         name: str | None = None,
+        layout: Any = None,
+        **kwargs: Any,
     ) -> Variable:
-        del synchronization
+        del synchronization, layout
+        if kwargs:
+            raise TypeError(
+                f"Variable() got unexpected keyword arguments {sorted(kwargs)}. "
+                "Known: initializer, shape, dtype, trainable, autocast, "
+                "aggregation, synchronization, name, layout."
+            )
         if isinstance(shape, bool):  # torch's own `type(p)(data, requires_grad)`
             value = torch.empty(0) if initializer is None else initializer.detach()
             trainable = shape
@@ -135,8 +144,20 @@ class Variable(torch.nn.Parameter):
         )
         return variable
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """All the work happens in `__new__` (torch tensors are immutable)."""
+    def __init__(
+        self,
+        initializer: Any = None,
+        shape: Any = None,
+        dtype: Any = None,
+        trainable: bool = True,
+        autocast: bool = True,
+        aggregation: str = "none",
+        synchronization: str = "auto",
+        name: str | None = None,
+        layout: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        """All the work happens in `__new__` (a tensor's storage is set there)."""
 
     # -- Keras attributes ---------------------------------------------------------
     @property

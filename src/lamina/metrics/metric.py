@@ -56,9 +56,9 @@ class Metric:
     it and returns its result, as in Keras.
 
     Args:
+        dtype: dtype of the state and the result; defaults to `floatx()`.
         name: name of the metric; defaults to the snake-cased class name,
             made unique (`auc`, `auc_1`, ...).
-        dtype: dtype of the state and the result; defaults to `floatx()`.
 
     Example:
     >>> import torch
@@ -68,7 +68,7 @@ class Metric:
     2.0
     """
 
-    def __init__(self, name: str | None = None, dtype: Any = None) -> None:
+    def __init__(self, dtype: Any = None, name: str | None = None) -> None:
         self.name = name or unique_name(to_snake_case(type(self).__name__))
         self._dtype = standardize_dtype(getattr(dtype, "name", dtype))
         self._variables: list[torch.Tensor] = []
