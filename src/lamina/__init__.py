@@ -7,6 +7,7 @@ __version__ = "0.1.0"
 
 from lamina import (
     activations,
+    applications,
     backend,
     callbacks,
     config,
@@ -44,6 +45,7 @@ __all__ = [
     "Sequential",
     "Variable",
     "activations",
+    "applications",
     "backend",
     "callbacks",
     "config",

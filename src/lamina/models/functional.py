@@ -38,6 +38,41 @@ def _graph_nodes(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list[
     return order
 
 
+def _keras_order(outputs: list[KerasTensor], nodes: list[Node]) -> list[Node]:
+    """`nodes` in the order Keras lists a functional model's layers.
+
+    Layers come by decreasing depth (distance from the outputs); ties go to the
+    layer a depth-first walk from the outputs meets first. Keras's weight files
+    name layers by this position (`layers/conv2d_3`), so a file saved by Keras
+    from a branching model (a ResNet block) loads only in this order.
+    """
+    in_graph = {id(n) for n in nodes}
+    first_seen: dict[int, int] = {}
+    done: set[int] = set()
+    stack = list(reversed(outputs))
+    while stack:
+        node = stack.pop().node
+        if node is None or id(node) not in in_graph or id(node) in done:
+            continue
+        done.add(id(node))
+        first_seen.setdefault(id(node.layer), len(first_seen))
+        stack.extend(reversed(node.parents))
+    depth: dict[int, int] = {}
+    layer_depth: dict[int, int] = {}
+    for node in reversed(nodes):
+        d = max(depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = depth[id(node)] = d
+        for parent in node.parents:
+            if parent.node is not None and id(parent.node) in in_graph:
+                key = id(parent.node)
+                depth[key] = max(d + 1, depth.get(key, 0))
+    rank = {
+        id(n.layer): (-layer_depth[id(n.layer)], first_seen.get(id(n.layer), 0))
+        for n in nodes
+    }
+    return sorted(nodes, key=lambda n: rank[id(n.layer)])
+
+
 def _check_reachable(tensor: KerasTensor, done: list[Node]) -> None:
     node = tensor.node
     if node is None:
@@ -96,9 +131,10 @@ class Functional(Model):
 
     def _add_graph_layers(self) -> None:
         """Registers the graph's layers as child modules: input layers first,
-        in the order of `inputs` (as Keras lists them), then in call order."""
+        in the order of `inputs`, then in Keras's order (`_keras_order`)."""
         firsts = [t.node for t in self.inputs if isinstance(t.node.layer, InputLayer)]
-        ordered = firsts + [n for n in self._nodes if n not in firsts]
+        rest = [n for n in self._nodes if n not in firsts]
+        ordered = firsts + _keras_order(self.outputs, rest)
         for node in ordered:
             layer = node.layer
             if not isinstance(layer, torch.nn.Module):

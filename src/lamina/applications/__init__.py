@@ -1,0 +1,41 @@
+"""`keras.applications`: image classification networks with Keras's layer
+names and weight layout, so Keras's published ImageNet weights load as they are.
+
+`weights="imagenet"` reads Keras's weight files from the Keras cache folder
+(`~/.keras/models`, or `$KERAS_HOME/models`) and fetches them once through
+`utils.get_file` when they are missing.
+"""
+
+from lamina.applications import (
+    imagenet_utils,
+    mobilenet_v2,
+    resnet,
+    resnet50,
+    resnet_v2,
+    vgg16,
+    vgg19,
+)
+from lamina.applications.mobilenet_v2 import MobileNetV2
+from lamina.applications.resnet import ResNet50, ResNet101, ResNet152
+from lamina.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
+from lamina.applications.vgg16 import VGG16
+from lamina.applications.vgg19 import VGG19
+
+__all__ = [
+    "MobileNetV2",
+    "ResNet101",
+    "ResNet101V2",
+    "ResNet152",
+    "ResNet152V2",
+    "ResNet50",
+    "ResNet50V2",
+    "VGG16",
+    "VGG19",
+    "imagenet_utils",
+    "mobilenet_v2",
+    "resnet",
+    "resnet50",
+    "resnet_v2",
+    "vgg16",
+    "vgg19",
+]

@@ -1,0 +1,92 @@
+"""keras.applications in lamina: each architecture built in Keras with random
+weights, saved, loaded into lamina's build, and compared (1e-4), with equal
+parameter counts and layer names."""
+
+import os
+
+import numpy as np
+import pytest
+
+import lamina
+from lamina import applications
+
+
+def arch(name, shape=(32, 32, 3), slow=False, **kwargs):
+    marks = [pytest.mark.slow] if slow else []
+    label = ",".join(
+        [name, "x".join(map(str, shape[:2]))] + [f"{k}={v}" for k, v in kwargs.items()]
+    )
+    return pytest.param(name, shape, kwargs, id=label, marks=marks)
+
+
+ARCHITECTURES = [
+    arch("MobileNetV2", alpha=0.35, include_top=False, pooling="avg"),
+    arch("MobileNetV2", (48, 48, 3), alpha=0.5, classes=5, slow=True),
+    arch("ResNet50", include_top=False, slow=True),
+    arch("ResNet50", classes=4, slow=True),
+    arch("ResNet101", slow=True, include_top=False),
+    arch("ResNet152", slow=True, include_top=False),
+    arch("ResNet50V2", include_top=False, pooling="avg", slow=True),
+    arch("ResNet101V2", slow=True, include_top=False),
+    arch("ResNet152V2", slow=True, classes=3),
+    arch("VGG16", include_top=False, pooling="avg"),
+    arch("VGG19", include_top=False, pooling="max", slow=True),
+    arch("VGG16", (32, 32, 3), include_top=True, classes=7, slow=True),
+]
+
+
+def _compare(keras, name, shape, kwargs, tmp_path):
+    kwargs = {"weights": None, "input_shape": shape, **kwargs}
+    keras.utils.set_random_seed(0)
+    theirs = getattr(keras.applications, name)(**kwargs)
+    ours = getattr(applications, name)(**kwargs)
+    assert ours.count_params() == theirs.count_params()
+    assert ours.name == theirs.name
+    # Same weighted layers by name. (lamina lists a functional model's layers in
+    # call order; Keras sorts them by depth, so the order may differ.)
+    named = sorted(layer.name for layer in theirs.layers if layer.weights)
+    assert sorted(layer.name for layer in ours.layers if layer.weights) == named
+    path = os.path.join(tmp_path, "model.weights.h5")
+    theirs.save_weights(path)
+    ours.load_weights(path)
+    x = np.random.RandomState(1).uniform(0, 255, (2, *shape)).astype("float32")
+    expected = keras.ops.convert_to_numpy(theirs(x, training=False))
+    got = lamina.ops.convert_to_numpy(ours(x, training=False))
+    assert got.shape == expected.shape
+    scale = max(1.0, float(np.abs(expected).max()))
+    np.testing.assert_allclose(got / scale, expected / scale, atol=1e-4)
+
+
+@pytest.mark.parametrize(("name", "shape", "kwargs"), ARCHITECTURES)
+def test_matches_keras_with_copied_weights(keras, name, shape, kwargs, tmp_path):
+    _compare(keras, name, shape, kwargs, tmp_path)
+
+
+def _branching(namespace):
+    """A residual block whose shortcut is built before its main path."""
+    inputs = namespace.Input((6, 6, 3))
+    shortcut = namespace.layers.Conv2D(4, 1, name="short")(inputs)
+    x = namespace.layers.Conv2D(4, 3, padding="same", name="main1")(inputs)
+    x = namespace.layers.BatchNormalization(name="main1_bn")(x)
+    x = namespace.layers.Conv2D(4, 1, name="main2")(x)
+    x = namespace.layers.Add(name="add")([shortcut, x])
+    return namespace.Model(inputs, namespace.layers.Dense(2, name="head")(x))
+
+
+def test_branching_model_lists_layers_as_keras_and_loads_its_file(keras, tmp_path):
+    # Keras names weights in its files by layer position (`layers/conv2d_1`), so
+    # the layer order must be Keras's (by depth), not the call order.
+    theirs, ours = _branching(keras), _branching(lamina)
+    assert [layer.name for layer in ours.layers] == [
+        layer.name for layer in theirs.layers
+    ]
+    assert [layer.name for layer in ours.layers][1:4] == ["main1", "main1_bn", "short"]
+    path = os.path.join(tmp_path, "branching.weights.h5")
+    theirs.save_weights(path)
+    ours.load_weights(path)
+    x = np.random.RandomState(0).randn(2, 6, 6, 3).astype("float32")
+    np.testing.assert_allclose(
+        lamina.ops.convert_to_numpy(ours(x)),
+        keras.ops.convert_to_numpy(theirs(x)),
+        atol=1e-5,
+    )
