@@ -114,6 +114,12 @@ class Sequential(Model):
     def _input_batch_shape(self) -> tuple | None:
         if self._input_layer is not None:
             return self._input_layer.batch_shape
+        first = next(iter(self._modules.values()), None)
+        if isinstance(first, Model) and len(self._modules) > 1:
+            # A built model first (transfer learning): its input shape, as Keras.
+            shape = getattr(first, "input_shape", None)
+            if isinstance(shape, tuple):
+                return shape
         return None
 
     def _maybe_build_from_input(self) -> None:
@@ -174,7 +180,7 @@ class Sequential(Model):
             raise AttributeError(
                 f"Sequential model '{self.name}' has no defined {what} yet: its "
                 "input shape is unknown. Give the first layer `input_shape=...`, "
-                "start with `Input(shape=...)`, or call the model on data."
+                "start with `Input(shape=...)`, or call the model on data"
             )
         return self._graph[index]
 

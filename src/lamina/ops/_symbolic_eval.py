@@ -34,6 +34,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from lamina import backend
+from lamina.backend import SeedGenerator
 from lamina.ops._keras_tensor import KerasTensor, flatten, is_symbolic, map_structure
 
 # Stand-in sizes for unknown dimensions, one per axis, two sets (see above).
@@ -231,14 +232,32 @@ def _to_symbolic(a: Any, b: Any, zero: bool) -> Any:
     return a
 
 
+def _seed_generators(module: Any) -> list:
+    if not isinstance(module, torch.nn.Module):
+        return []
+    return [
+        value
+        for m in module.modules()
+        for value in vars(m).values()
+        if isinstance(value, SeedGenerator)
+    ]
+
+
 @contextmanager
-def _buffers_kept(module: Any) -> Iterator[None]:
-    """Real runs must not move a layer's state (moving statistics)."""
+def _state_kept(module: Any) -> Iterator[None]:
+    """Real runs must not move a layer's state: moving statistics, seed
+    generators and torch's global generator stay as they were (a symbolic call
+    draws no random numbers, as in Keras)."""
     buffers = list(module.buffers()) if isinstance(module, torch.nn.Module) else []
     saved = [b.clone() for b in buffers]
+    seeds = [(g, g._state) for g in _seed_generators(module)]
+    rng = torch.random.get_rng_state()
     try:
         yield
     finally:
+        torch.random.set_rng_state(rng)
+        for generator, state in seeds:
+            generator._state = state
         with torch.no_grad():
             for b, value in zip(buffers, saved):
                 if b.shape == value.shape:
@@ -246,7 +265,7 @@ def _buffers_kept(module: Any) -> Iterator[None]:
 
 
 def _outputs(fn: Callable, args: tuple, kwargs: dict, plan: _Plan, module: Any):
-    with _buffers_kept(module) if plan.device != "meta" else nullcontext():
+    with _state_kept(module) if plan.device != "meta" else nullcontext():
         first = _run(fn, args, kwargs, plan, 0)
         second = _run(fn, args, kwargs, plan, 1) if plan.runs == 2 else first
     return _to_symbolic(first, second, plan.way == "zero")
