@@ -192,3 +192,19 @@ def test_a_dense_option_changed_after_a_fit_is_re_decided():
     assert _fast_used(model)
     model.layers[0].kernel_regularizer = lamina.regularizers.L2(0.1)
     assert not _fast_used(model)
+
+
+def test_validation_inside_fit_keeps_the_fast_step(monkeypatch):
+    calls = []
+    original = _dense_fast.DenseStep.step
+
+    def counting(self, x, y):
+        calls.append(1)
+        return original(self, x, y)
+
+    monkeypatch.setattr(_dense_fast.DenseStep, "step", counting)
+    x, y = _data()
+    model = _stack({"units": 1})
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, y, epochs=3, batch_size=8, validation_data=(x, y), verbose=0)
+    assert len(calls) == 3 * 4  # every training batch of every epoch

@@ -188,7 +188,7 @@ class _ModelStep:
         return to_floats(self.last)
 
 
-def train_function(model: Any, sample: tuple) -> Any:
+def train_step_for(model: Any, sample: tuple) -> Any:
     """The step `fit` runs, chosen once per call from the model's class."""
     if not model._uses_builtin(TRAIN_HOOKS):
         return _ModelStep(model.train_step)
@@ -197,12 +197,12 @@ def train_function(model: Any, sample: tuple) -> Any:
     return _BuiltinStep(model, runner.train_step)
 
 
-def test_function(model: Any, sample: tuple) -> Any:
+def eval_step_for(model: Any, sample: tuple, within_fit: bool) -> Any:
     """The step `evaluate` (and validation) runs, chosen once per call."""
     if not model._uses_builtin(TEST_HOOKS):
         return _ModelStep(model.test_step)
     runner = model._step_runner()
-    runner.prepare(sample[0], sample[1], fast=False)
+    runner.prepare(sample[0], sample[1], fast=False, collect=not within_fit)
     return _BuiltinStep(model, runner.test_step)
 
 
@@ -221,7 +221,7 @@ def run_fit(
     _check_validation_freq(validation_freq)
     epochs = capped(int(epochs), max_epochs())
     source, val = _training_source(model, data)
-    step = train_function(model, source.sample())
+    step = train_step_for(model, source.sample())
     steps = capped(data.steps_per_epoch or source.steps, max_steps_per_epoch())
     arrays = isinstance(source, ArraySource)
     cbs = CallbackList(
@@ -253,7 +253,7 @@ def run_fit(
         epoch_logs = step.raw()
         if val is not None and _should_validate(epoch, validation_freq):
             if val_step is None:
-                val_step = test_function(model, val.sample())
+                val_step = eval_step_for(model, val.sample(), within_fit=True)
             cbs.on_test_begin()
             val_logs = _evaluate_source(
                 model, val_step, val, data.validation_steps, cbs
@@ -361,7 +361,7 @@ def run_evaluate(
     callbacks: Any,
 ) -> dict:
     source = _source_for(model, x, y, sample_weight, batch_size, steps)
-    step = test_function(model, source.sample())
+    step = eval_step_for(model, source.sample(), within_fit=False)
     cbs = CallbackList(
         callbacks,
         model=model,

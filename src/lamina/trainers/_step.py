@@ -75,9 +75,15 @@ class StepRunner:
         self._dense: Any = None
 
     # -- preparation ------------------------------------------------------------
-    def prepare(self, x: Any, y: Any, fast: bool = True) -> None:
-        """Sizes up the outputs once, then (every call) re-collects what the
-        step needs and re-decides the fast paths: the model may have changed."""
+    def prepare(self, x: Any, y: Any, fast: bool = True, collect: bool = True) -> None:
+        """Sizes up the outputs once, then re-collects what the step needs and
+        re-decides the fast paths (once per run: the model may have changed).
+
+        Args:
+            fast: whether the train step may take the hand-written Dense step.
+            collect: False for the validation passes inside `fit`, which keep
+                the run's choices.
+        """
         model = self.model
         if not self.prepared:
             sample = da.take(x, slice(0, 2))
@@ -86,7 +92,8 @@ class StepRunner:
             self.build(y_pred, None if y is None else da.take(y, slice(0, 2)))
         if y is not None and model._compile_loss is not None:
             check_targets(y, self.names, model._compile_loss.needed)
-        self._collect(fast)
+        if collect or not self.collected:
+            self._collect(fast)
 
     def build(self, y_pred: Any, y: Any) -> None:
         """Builds the compiled loss and metrics from one batch's structures."""
@@ -130,7 +137,8 @@ class StepRunner:
             if "_plan" in m.__dict__:
                 m.__dict__["_plan"] = None
         self._forward_loss = self._make_forward_loss()
-        self._dense = _dense_fast.plan_for(model) if fast else None
+        if fast:  # a test step never takes it; a train run always re-decides
+            self._dense = _dense_fast.plan_for(model)
 
     def _make_forward_loss(self) -> Any:
         fn = self._forward_and_loss

@@ -422,7 +422,7 @@ class Trainer:
         self._assert_compiled()
         batch = _fit.one_batch(self, x, y, sample_weight, class_weight)
         self.reset_metrics()
-        step = _fit.train_function(self, batch)
+        step = _fit.train_step_for(self, batch)
         step(*batch)
         return format_logs(self, step.logs(), return_dict)
 
@@ -437,7 +437,7 @@ class Trainer:
         self._assert_compiled()
         batch = _fit.one_batch(self, x, y, sample_weight, None)
         self.reset_metrics()
-        step = _fit.test_function(self, batch)
+        step = _fit.eval_step_for(self, batch, within_fit=False)
         step(*batch)
         return format_logs(self, step.logs(), return_dict)
 
