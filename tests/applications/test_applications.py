@@ -20,6 +20,11 @@ def arch(name, shape=(32, 32, 3), slow=False, **kwargs):
 
 
 ARCHITECTURES = [
+    arch("MobileNet", alpha=0.25, include_top=False, pooling="max"),
+    arch("MobileNet", (40, 40, 3), alpha=0.5, depth_multiplier=2, classes=6, slow=True),
+    arch("DenseNet121", include_top=False, pooling="avg", slow=True),
+    arch("DenseNet169", classes=3, slow=True),
+    arch("DenseNet201", include_top=False, slow=True),
     arch("MobileNetV2", alpha=0.35, include_top=False, pooling="avg"),
     arch("MobileNetV2", (48, 48, 3), alpha=0.5, classes=5, slow=True),
     arch("ResNet50", include_top=False, slow=True),

@@ -7,7 +7,9 @@ names and weight layout, so Keras's published ImageNet weights load as they are.
 """
 
 from lamina.applications import (
+    densenet,
     imagenet_utils,
+    mobilenet,
     mobilenet_v2,
     resnet,
     resnet50,
@@ -15,6 +17,8 @@ from lamina.applications import (
     vgg16,
     vgg19,
 )
+from lamina.applications.densenet import DenseNet121, DenseNet169, DenseNet201
+from lamina.applications.mobilenet import MobileNet
 from lamina.applications.mobilenet_v2 import MobileNetV2
 from lamina.applications.resnet import ResNet50, ResNet101, ResNet152
 from lamina.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
@@ -22,6 +26,10 @@ from lamina.applications.vgg16 import VGG16
 from lamina.applications.vgg19 import VGG19
 
 __all__ = [
+    "DenseNet121",
+    "DenseNet169",
+    "DenseNet201",
+    "MobileNet",
     "MobileNetV2",
     "ResNet101",
     "ResNet101V2",
@@ -31,7 +39,9 @@ __all__ = [
     "ResNet50V2",
     "VGG16",
     "VGG19",
+    "densenet",
     "imagenet_utils",
+    "mobilenet",
     "mobilenet_v2",
     "resnet",
     "resnet50",
