@@ -105,3 +105,13 @@ def test_bad_arguments():
         callbacks.TensorBoard(update_freq="sometimes")
     with pytest.raises(ValueError, match="Received: profile_batch=-3"):
         callbacks.TensorBoard(profile_batch=-3)
+
+
+def test_profile_batch_writes_a_torch_profiler_trace(tmp_path):
+    x, y = _data()
+    cb = callbacks.TensorBoard(
+        log_dir=tmp_path, profile_batch=(2, 3), write_graph=False
+    )
+    _model().fit(x, y, epochs=1, batch_size=4, verbose=0, callbacks=[cb])
+    traces = list((tmp_path / "train").glob("*.pt.trace.json"))
+    assert len(traces) == 1 and traces[0].stat().st_size > 0
