@@ -65,6 +65,8 @@ def close_names(identifier: str, valid: list[str], n: int = 3) -> list[str]:
     spaces and underscores first ('ReLU' -> 'relu', 'Adam ' -> 'Adam'), then the
     closest spellings, compared without case."""
     exact = [v for v in valid if _folded(v) == _folded(identifier)]
+    # 'maxnorm' -> 'max_norm' before 'MaxNorm': the same case style first.
+    exact.sort(key=lambda v: v.islower() != identifier.strip().islower())
     lowered = {v.lower(): v for v in valid}
     similar = difflib.get_close_matches(
         identifier.strip().lower(), list(lowered), n=n, cutoff=0.6

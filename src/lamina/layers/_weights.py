@@ -48,6 +48,13 @@ class WeightsMixin:
         """
         from lamina import constraints, initializers, regularizers
 
+        if self.__dict__.get("_in_call"):
+            raise RuntimeError(
+                f"Layer '{self.name}' ({type(self).__name__}) called `add_weight` "
+                f"(name={name!r}) inside `call()`. A weight made in `call()` is made "
+                "anew at every call and never trained. Create weights in "
+                "`build(self, input_shape)` (or `__init__`) and use them in `call()`."
+            )
         shape = () if shape is None else tuple(int(s) for s in shape)
         dtype = backend.standardize_dtype(dtype or self.variable_dtype)
         if initializer is None:

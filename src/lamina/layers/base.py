@@ -229,6 +229,7 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
         mask = self._resolve_mask(inputs, kwargs)
         if outer:
             _CONTEXT.training = _truth(training)
+        self.__dict__["_in_call"] = True  # add_weight refuses to run now
         try:
             self._call_losses.clear()
             if self._dtype_policy.mixed:
@@ -236,6 +237,7 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
             else:
                 outputs = torch.nn.Module.__call__(self, inputs, *args[1:], **kwargs)
         finally:
+            self.__dict__["_in_call"] = False
             if outer:
                 _CONTEXT.training = None
         return self._finish_outputs(inputs, outputs, mask)

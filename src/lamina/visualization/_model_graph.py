@@ -45,7 +45,11 @@ def _local_graph(model: Any) -> tuple[list, list[tuple[Any, Any]]]:
     """The model's own layers and the (source layer, target layer) arrows."""
     nodes = _functional_nodes(model)
     if nodes is not None:
-        layers: list = []
+        # Input layers first, in the order of the model's inputs (their nodes
+        # may not be among the model's own).
+        layers: list = [
+            t.node.layer for t in getattr(model, "inputs", None) or [] if t.node
+        ]
         edges: list = []
         for node in nodes:
             if node.layer not in layers:
