@@ -1,0 +1,183 @@
+"""ResNet50 training steps on CPU: lamina, Keras (torch backend) and a hand-written
+torchvision-style PyTorch ResNet50, each in a fresh one-thread process.
+
+Every contender trains the same architecture (ResNet50, 10 classes, SGD with
+momentum, sparse cross-entropy) on the same batch of 4 images of 64x64x3 and
+reports the median seconds per step after warm-up steps. Printed as seconds
+and as ratios to the hand-written model.
+
+Usage: python -m benchmarks.resnet50_train [--steps N] [--warmup N] [--batch N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENDERS = ("torch", "lamina", "keras")
+
+
+def _data(batch: int, size: int):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, (batch, size, size, 3)).astype("float32")
+    y = rng.integers(0, 10, (batch,)).astype("int64")
+    return x, y
+
+
+def _median_step(step, steps: int, warmup: int) -> float:
+    import statistics
+    import time
+
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _keras_like(module, batch: int, size: int):
+    """A one-batch train step of `module`'s ResNet50 (lamina or keras)."""
+    model = module.applications.ResNet50(
+        weights=None, input_shape=(size, size, 3), classes=10
+    )
+    model.compile(
+        optimizer=module.optimizers.SGD(0.01, momentum=0.9),
+        loss="sparse_categorical_crossentropy",
+    )
+    x, y = _data(batch, size)
+    return lambda: model.train_on_batch(x, y)
+
+
+def _bottleneck(torch, c_in: int, filters: int, stride: int, project: bool):
+    nn = torch.nn
+
+    class Bottleneck(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c1 = nn.Conv2d(c_in, filters, 1, stride)
+            self.b1 = nn.BatchNorm2d(filters, eps=1.001e-5)
+            self.c2 = nn.Conv2d(filters, filters, 3, 1, 1)
+            self.b2 = nn.BatchNorm2d(filters, eps=1.001e-5)
+            self.c3 = nn.Conv2d(filters, 4 * filters, 1)
+            self.b3 = nn.BatchNorm2d(4 * filters, eps=1.001e-5)
+            self.short = (
+                nn.Sequential(
+                    nn.Conv2d(c_in, 4 * filters, 1, stride),
+                    nn.BatchNorm2d(4 * filters, eps=1.001e-5),
+                )
+                if project
+                else nn.Identity()
+            )
+
+        def forward(self, x):
+            y = torch.relu(self.b1(self.c1(x)))
+            y = torch.relu(self.b2(self.c2(y)))
+            return torch.relu(self.b3(self.c3(y)) + self.short(x))
+
+    return Bottleneck()
+
+
+def _torch_resnet50(torch):
+    """ResNet50 as torchvision writes it (NCHW), with Keras's biases and epsilon."""
+    nn = torch.nn
+    blocks, c_in = [], 64
+    for filters, count, stride in ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)):
+        for i in range(count):
+            blocks.append(
+                _bottleneck(torch, c_in, filters, stride if i == 0 else 1, i == 0)
+            )
+            c_in = 4 * filters
+    return nn.Sequential(
+        nn.Conv2d(3, 64, 7, 2, 3),
+        nn.BatchNorm2d(64, eps=1.001e-5),
+        nn.ReLU(),
+        nn.MaxPool2d(3, 2, 1),
+        *blocks,
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(2048, 10),
+    )
+
+
+def _torch_step(batch: int, size: int):
+    import torch
+
+    model = _torch_resnet50(torch).to(memory_format=torch.channels_last)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x, y = _data(batch, size)
+    xt = torch.from_numpy(x).permute(0, 3, 1, 2)  # NHWC data, as the others get
+    yt = torch.from_numpy(y)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = torch.nn.functional.cross_entropy(model(xt), yt)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    return step
+
+
+def run_one(contender: str, batch: int, size: int, steps: int, warmup: int) -> float:
+    """Median seconds per training step of one contender, in this process."""
+    import torch
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    if contender == "torch":
+        step = _torch_step(batch, size)
+    else:
+        import importlib
+
+        step = _keras_like(importlib.import_module(contender), batch, size)
+    return _median_step(step, steps, warmup)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=4)
+    parser.add_argument("--size", type=int, default=64)
+    parser.add_argument("--one", choices=CONTENDERS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        seconds = run_one(args.one, args.batch, args.size, args.steps, args.warmup)
+        print(json.dumps({"seconds": seconds}))
+        return
+    env = {**os.environ, "KERAS_BACKEND": "torch", "OMP_NUM_THREADS": "1"}
+    results = {}
+    for contender in CONTENDERS:
+        cmd = [sys.executable, "-m", "benchmarks.resnet50_train", "--one", contender]
+        cmd += ["--steps", str(args.steps), "--warmup", str(args.warmup)]
+        cmd += ["--batch", str(args.batch), "--size", str(args.size)]
+        out = subprocess.run(
+            cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        )
+        results[contender] = json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
+    base = results["torch"]
+    print(
+        f"ResNet50 train step, batch {args.batch} of {args.size}x{args.size}x3, 1 thread"
+    )
+    print("| contender | s/step | vs hand-written torch |")
+    print("|---|---|---|")
+    for name, label in (
+        ("torch", "hand-written torch"),
+        ("lamina", "lamina"),
+        ("keras", "Keras 3 (torch)"),
+    ):
+        print(f"| {label} | {results[name]:.3f} | {results[name] / base:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
