@@ -338,3 +338,52 @@ def test_zero_rows_is_an_error_not_a_zero_loss():
     y = np.zeros((0, 1), "float32")
     with pytest.raises(ValueError, match="0 samples"):
         _model().fit(x, y, verbose=0)
+
+
+class Endless(PyDataset):
+    """A PyDataset without an end: `num_batches` is None."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.read = []
+
+    @property
+    def num_batches(self):
+        return None
+
+    def __getitem__(self, i):
+        self.read.append(i)
+        x = np.full((4, 3), float(i % 5), dtype="float32")
+        return x, x[:, :1]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_endless_pydataset_with_steps_per_epoch(workers):
+    ds = Endless(workers=workers, max_queue_size=2)
+    h = _model().fit(ds, steps_per_epoch=3, epochs=2, verbose=0)
+    assert len(h.history["loss"]) == 2
+    # After the sizing read, epochs continue one pass: batches 0-2 then 3-5
+    # (workers may have read a few batches ahead, in any order).
+    if workers == 1:
+        assert ds.read[1:] == [0, 1, 2, 3, 4, 5]
+    else:
+        assert set(range(6)) <= set(ds.read[1:]) <= set(range(6 + 2 + 1))
+
+
+def test_array_training_with_pydataset_validation():
+    x, y = _data()
+    h = _model().fit(
+        x,
+        y,
+        batch_size=8,
+        shuffle=False,
+        epochs=2,
+        verbose=0,
+        validation_data=Batches(x, y, workers=2),
+    )
+    ref = _model().fit(
+        x, y, batch_size=8, shuffle=False, epochs=2, verbose=0, validation_data=(x, y)
+    )
+    np.testing.assert_allclose(
+        h.history["val_loss"], ref.history["val_loss"], rtol=1e-6
+    )
