@@ -18,7 +18,8 @@ each public name `keras.a.b.Name` it checks:
      `**kwargs` where Keras does not only if it lists every Keras argument by name
      (rule one), so nothing Keras documents hides in `**kwargs`;
    - where Keras exports a class, lamina's must be a class (users subclass it and
-     `isinstance` against it).
+     `isinstance` against it);
+   - a class with no `__init__` of its own (object's) takes no arguments.
    Default values are not compared here: the parity tests pin behaviour.
 
 Each failure is a key: the qualified name (`"keras.layers.ReLU"`) when lamina lacks the
@@ -112,6 +113,8 @@ def _signature(obj: object) -> inspect.Signature | None:
     """The call signature users write against: a class's `__init__` minus `self`."""
     try:
         if inspect.isclass(obj):
+            if obj.__init__ is object.__init__:  # no constructor: takes no arguments
+                return inspect.Signature([])
             sig = inspect.signature(obj.__init__)
             return sig.replace(parameters=list(sig.parameters.values())[1:])
         return inspect.signature(obj)
