@@ -297,3 +297,41 @@ def test_symbolic_calls_draw_no_random_numbers():
     want = fresh(np.zeros((2, 3), "float32"))
     torch.manual_seed(0)
     torch.testing.assert_close(probed(np.zeros((2, 3), "float32")), want)
+
+
+def test_torch_modules_called_on_inputs_are_the_models_weights():
+    inputs = lamina.Input(shape=(3,))
+    linear = torch.nn.Linear(3, 4)
+    head = torch.nn.Sequential(torch.nn.Linear(4, 2), torch.nn.Tanh())
+    model = lamina.Model(inputs, head(torch.relu(linear(inputs))))
+    assert model.output_shape == (None, 2)
+    assert [tuple(w.shape) for w in model.trainable_weights] == [
+        (4, 3),
+        (4,),
+        (2, 4),
+        (2,),
+    ]
+    want = head(torch.relu(linear(torch.from_numpy(X)))).detach().numpy()
+    np.testing.assert_allclose(model.predict(X, verbose=0), want, rtol=1e-6)
+    before = linear.weight.detach().clone()
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(X, np.ones((4, 2), "float32"), epochs=1, verbose=0)
+    assert not torch.equal(before, linear.weight.detach())
+
+
+def test_torch_module_held_by_a_custom_layer():
+    class Holder(lamina.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.linear = torch.nn.Linear(3, 4)
+
+        def call(self, x):
+            return self.linear(x)
+
+    inputs = lamina.Input(shape=(3,))
+    holder = Holder()
+    model = lamina.Model(inputs, holder(inputs))
+    assert model.output_shape == (None, 4)
+    assert len(model.trainable_weights) == 2
+    want = holder.linear(torch.from_numpy(X)).detach().numpy()
+    np.testing.assert_allclose(model.predict(X, verbose=0), want, rtol=1e-6)

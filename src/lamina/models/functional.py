@@ -9,6 +9,7 @@ import torch
 from lamina.layers._symbolic import KerasTensor, Node, flatten, map_structure
 from lamina.layers.base import Layer
 from lamina.layers.core.input_layer import InputLayer
+from lamina.layers.core.torch_module_wrapper import TorchModuleWrapper
 from lamina.models.model import Model
 
 
@@ -135,9 +136,10 @@ class Functional(Model):
         firsts = [t.node for t in self.inputs if isinstance(t.node.layer, InputLayer)]
         rest = [n for n in self._nodes if n not in firsts]
         ordered = firsts + _keras_order(self.outputs, rest)
+        wrappers: dict[int, Layer] = {}
         for node in ordered:
-            layer = node.layer
-            if not isinstance(layer, torch.nn.Module):
+            layer = _stateful_part(node, wrappers)
+            if layer is None:
                 continue  # an operation (`x + y`, `ops.mean`): no state
             key = self._child_key(layer.name)
             if key in self._modules and self._modules[key] is not layer:
@@ -235,6 +237,21 @@ class Functional(Model):
         from lamina.saving.functional_config import functional_from_config
 
         return functional_from_config(config, custom_objects)
+
+
+def _stateful_part(node: Node, wrappers: dict[int, Layer]) -> Any:
+    """The layer of a node; for an operation, the plain torch module that ran
+    it (`torch.nn.Linear(3, 4)(x)`), wrapped once per model so that its
+    parameters are the model's weights; None for a stateless operation."""
+    layer = node.layer
+    if isinstance(layer, torch.nn.Module):
+        return layer
+    module = getattr(layer, "module", None)
+    if module is None:
+        return None
+    if id(module) not in wrappers:
+        wrappers[id(module)] = TorchModuleWrapper(module)
+    return wrappers[id(module)]
 
 
 def init_functional_subclass(model: Model, *args: Any, **kwargs: Any) -> None:

@@ -9,9 +9,14 @@ model's outputs back to its inputs gives the model's graph.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
+import torch
+
 from lamina import backend
+
+_CALL_IMPL = torch.nn.Module._call_impl.__code__
 
 
 class KerasTensor:
@@ -194,8 +199,24 @@ class KerasTensor:
         # lamina.ops._operation imports this module: a true cycle.
         from lamina.ops._operation import Operation
 
-        name = getattr(func, "__name__", "torch_op")
-        return Operation(func, name=name)(*args, **(kwargs or {}))
+        op = Operation(func, name=getattr(func, "__name__", "torch_op"))
+        op.module = _calling_torch_module()
+        return op(*args, **(kwargs or {}))
+
+
+def _calling_torch_module() -> Any:
+    """The outermost `torch.nn.Module` whose `forward` is running now, if any:
+    `torch.nn.Linear(3, 4)(keras_tensor)` records `F.linear` nodes, and the
+    model that holds them must own the module's parameters."""
+    found = None
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code is _CALL_IMPL:
+            module = frame.f_locals.get("self")
+            if isinstance(module, torch.nn.Module):
+                found = module
+        frame = frame.f_back
+    return found
 
 
 def _op(name: str, *args: Any) -> Any:

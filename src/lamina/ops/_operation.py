@@ -34,6 +34,8 @@ class Operation:
     def __init__(self, fn: Callable, name: str | None = None) -> None:
         self.fn = fn
         self.name = name or getattr(fn, "__name__", "operation")
+        # The torch.nn.Module whose forward ran this op on symbolic tensors.
+        self.module: Any = None
         self._inbound_nodes: list[Node] = []
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
