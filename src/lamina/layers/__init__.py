@@ -73,6 +73,7 @@ from lamina.layers.pooling.global_max_pooling import (
 )
 from lamina.layers.pooling.max_pooling import MaxPooling1D, MaxPooling2D, MaxPooling3D
 from lamina.layers.preprocessing import (
+    AutoContrast,
     CategoryEncoding,
     CenterCrop,
     Discretization,
@@ -80,17 +81,23 @@ from lamina.layers.preprocessing import (
     Hashing,
     IntegerLookup,
     MelSpectrogram,
+    MixUp,
     Normalization,
     Pipeline,
     RandomBrightness,
     RandomContrast,
     RandomCrop,
     RandomFlip,
+    RandomGrayscale,
+    RandomInvert,
+    RandomPosterization,
     RandomRotation,
+    RandomShear,
     RandomTranslation,
     RandomZoom,
     Rescaling,
     Resizing,
+    Solarization,
     STFTSpectrogram,
     StringLookup,
     TextVectorization,
@@ -147,6 +154,13 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 GlobalMaxPool3D = GlobalMaxPooling3D
 
 __all__ = [
+    "AutoContrast",
+    "MixUp",
+    "RandomGrayscale",
+    "RandomInvert",
+    "RandomPosterization",
+    "RandomShear",
+    "Solarization",
     "HashedCrossing",
     "Hashing",
     "MelSpectrogram",

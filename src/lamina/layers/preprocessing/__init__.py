@@ -1,5 +1,6 @@
 """Preprocessing layers: feature engineering and augmentation inside the model."""
 
+from lamina.layers.preprocessing.auto_contrast import AutoContrast
 from lamina.layers.preprocessing.category_encoding import CategoryEncoding
 from lamina.layers.preprocessing.center_crop import CenterCrop
 from lamina.layers.preprocessing.discretization import Discretization
@@ -7,41 +8,54 @@ from lamina.layers.preprocessing.hashed_crossing import HashedCrossing
 from lamina.layers.preprocessing.hashing import Hashing
 from lamina.layers.preprocessing.integer_lookup import IntegerLookup
 from lamina.layers.preprocessing.mel_spectrogram import MelSpectrogram
+from lamina.layers.preprocessing.mix_up import MixUp
 from lamina.layers.preprocessing.normalization import Normalization
 from lamina.layers.preprocessing.pipeline import Pipeline
 from lamina.layers.preprocessing.random_brightness import RandomBrightness
 from lamina.layers.preprocessing.random_contrast import RandomContrast
 from lamina.layers.preprocessing.random_crop import RandomCrop
 from lamina.layers.preprocessing.random_flip import RandomFlip
+from lamina.layers.preprocessing.random_grayscale import RandomGrayscale
+from lamina.layers.preprocessing.random_invert import RandomInvert
+from lamina.layers.preprocessing.random_posterization import RandomPosterization
 from lamina.layers.preprocessing.random_rotation import RandomRotation
+from lamina.layers.preprocessing.random_shear import RandomShear
 from lamina.layers.preprocessing.random_translation import RandomTranslation
 from lamina.layers.preprocessing.random_zoom import RandomZoom
 from lamina.layers.preprocessing.rescaling import Rescaling
 from lamina.layers.preprocessing.resizing import Resizing
+from lamina.layers.preprocessing.solarization import Solarization
 from lamina.layers.preprocessing.stft_spectrogram import STFTSpectrogram
 from lamina.layers.preprocessing.string_lookup import StringLookup
 from lamina.layers.preprocessing.text_vectorization import TextVectorization
 
 __all__ = [
+    "AutoContrast",
+    "CategoryEncoding",
+    "CenterCrop",
+    "Discretization",
     "HashedCrossing",
     "Hashing",
+    "IntegerLookup",
     "MelSpectrogram",
-    "STFTSpectrogram",
-    "Discretization",
-    "CenterCrop",
+    "MixUp",
+    "Normalization",
+    "Pipeline",
     "RandomBrightness",
     "RandomContrast",
     "RandomCrop",
     "RandomFlip",
+    "RandomGrayscale",
+    "RandomInvert",
+    "RandomPosterization",
     "RandomRotation",
+    "RandomShear",
     "RandomTranslation",
     "RandomZoom",
-    "Resizing",
-    "CategoryEncoding",
-    "IntegerLookup",
-    "Normalization",
-    "Pipeline",
     "Rescaling",
+    "Resizing",
+    "STFTSpectrogram",
+    "Solarization",
     "StringLookup",
     "TextVectorization",
 ]

@@ -163,3 +163,13 @@ CASES += [
         (2, 300),
     ),
 ]
+
+CASES += [
+    _case("RandomGrayscale", {"factor": 1.0}, call_kwargs=_TRAIN),
+    _case("RandomInvert", {"factor": (1.0, 1.0)}, call_kwargs=_TRAIN),
+    _case("Solarization", {}, call_kwargs=_TRAIN),
+    _case("AutoContrast", {}),
+    _case("RandomPosterization", {"factor": (3, 3)}, call_kwargs=_INFER),
+    _case("RandomShear", {"x_factor": 0.2}, call_kwargs=_INFER),
+    _case("MixUp", {}, call_kwargs=_INFER),
+]
