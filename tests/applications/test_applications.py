@@ -20,6 +20,10 @@ def arch(name, shape=(32, 32, 3), slow=False, **kwargs):
 
 
 ARCHITECTURES = [
+    arch("Xception", (71, 71, 3), include_top=False, pooling="avg", slow=True),
+    arch("Xception", (72, 72, 3), classes=3, slow=True),
+    arch("InceptionV3", (75, 75, 3), include_top=False, slow=True),
+    arch("InceptionV3", (80, 80, 3), classes=4, slow=True),
     arch("MobileNet", alpha=0.25, include_top=False, pooling="max"),
     arch("MobileNet", (40, 40, 3), alpha=0.5, depth_multiplier=2, classes=6, slow=True),
     arch("DenseNet121", include_top=False, pooling="avg", slow=True),
@@ -43,6 +47,8 @@ ARCHITECTURES = [
 def _compare(keras, name, shape, kwargs, tmp_path):
     kwargs = {"weights": None, "input_shape": shape, **kwargs}
     keras.utils.set_random_seed(0)
+    keras.backend.clear_session()  # automatic layer names start afresh in both
+    lamina.backend.clear_session()
     theirs = getattr(keras.applications, name)(**kwargs)
     ours = getattr(applications, name)(**kwargs)
     assert ours.count_params() == theirs.count_params()

@@ -9,6 +9,7 @@ names and weight layout, so Keras's published ImageNet weights load as they are.
 from lamina.applications import (
     densenet,
     imagenet_utils,
+    inception_v3,
     mobilenet,
     mobilenet_v2,
     resnet,
@@ -16,16 +17,21 @@ from lamina.applications import (
     resnet_v2,
     vgg16,
     vgg19,
+    xception,
 )
 from lamina.applications.densenet import DenseNet121, DenseNet169, DenseNet201
+from lamina.applications.inception_v3 import InceptionV3
 from lamina.applications.mobilenet import MobileNet
 from lamina.applications.mobilenet_v2 import MobileNetV2
 from lamina.applications.resnet import ResNet50, ResNet101, ResNet152
 from lamina.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from lamina.applications.vgg16 import VGG16
 from lamina.applications.vgg19 import VGG19
+from lamina.applications.xception import Xception
 
 __all__ = [
+    "InceptionV3",
+    "Xception",
     "DenseNet121",
     "DenseNet169",
     "DenseNet201",
@@ -41,6 +47,7 @@ __all__ = [
     "VGG19",
     "densenet",
     "imagenet_utils",
+    "inception_v3",
     "mobilenet",
     "mobilenet_v2",
     "resnet",
@@ -48,4 +55,5 @@ __all__ = [
     "resnet_v2",
     "vgg16",
     "vgg19",
+    "xception",
 ]
