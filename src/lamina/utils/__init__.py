@@ -10,6 +10,7 @@ from lamina.utils.audio_dataset import audio_dataset_from_directory
 from lamina.utils.dataset_utils import split_dataset
 from lamina.utils.file_utils import get_file
 from lamina.utils.image_dataset import image_dataset_from_directory
+from lamina.utils.image_utils import array_to_img, img_to_array, load_img, save_img
 from lamina.utils.io_utils import (
     disable_interactive_logging,
     enable_interactive_logging,
@@ -43,6 +44,7 @@ __all__ = [
     "model_to_dot",
     "plot_model",
     "Sequence",
+    "array_to_img",
     "audio_dataset_from_directory",
     "clear_session",
     "disable_interactive_logging",
@@ -50,11 +52,14 @@ __all__ = [
     "get_source_inputs",
     "get_file",
     "image_dataset_from_directory",
+    "img_to_array",
+    "load_img",
     "is_interactive_logging_enabled",
     "is_keras_tensor",
     "normalize",
     "pack_x_y_sample_weight",
     "pad_sequences",
+    "save_img",
     "set_random_seed",
     "split_dataset",
     "text_dataset_from_directory",
