@@ -20,6 +20,9 @@ def arch(name, shape=(32, 32, 3), slow=False, **kwargs):
 
 
 ARCHITECTURES = [
+    arch("EfficientNetB0", include_top=False, pooling="avg", slow=True),
+    arch("EfficientNetB1", classes=3, slow=True),
+    arch("EfficientNetB3", include_top=False, slow=True),
     arch("Xception", (71, 71, 3), include_top=False, pooling="avg", slow=True),
     arch("Xception", (72, 72, 3), classes=3, slow=True),
     arch("InceptionV3", (75, 75, 3), include_top=False, slow=True),

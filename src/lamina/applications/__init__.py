@@ -8,6 +8,7 @@ names and weight layout, so Keras's published ImageNet weights load as they are.
 
 from lamina.applications import (
     densenet,
+    efficientnet,
     imagenet_utils,
     inception_v3,
     mobilenet,
@@ -20,6 +21,16 @@ from lamina.applications import (
     xception,
 )
 from lamina.applications.densenet import DenseNet121, DenseNet169, DenseNet201
+from lamina.applications.efficientnet import (
+    EfficientNetB0,
+    EfficientNetB1,
+    EfficientNetB2,
+    EfficientNetB3,
+    EfficientNetB4,
+    EfficientNetB5,
+    EfficientNetB6,
+    EfficientNetB7,
+)
 from lamina.applications.inception_v3 import InceptionV3
 from lamina.applications.mobilenet import MobileNet
 from lamina.applications.mobilenet_v2 import MobileNetV2
@@ -30,6 +41,14 @@ from lamina.applications.vgg19 import VGG19
 from lamina.applications.xception import Xception
 
 __all__ = [
+    "EfficientNetB0",
+    "EfficientNetB1",
+    "EfficientNetB2",
+    "EfficientNetB3",
+    "EfficientNetB4",
+    "EfficientNetB5",
+    "EfficientNetB6",
+    "EfficientNetB7",
     "InceptionV3",
     "Xception",
     "DenseNet121",
@@ -46,6 +65,7 @@ __all__ = [
     "VGG16",
     "VGG19",
     "densenet",
+    "efficientnet",
     "imagenet_utils",
     "inception_v3",
     "mobilenet",
