@@ -173,3 +173,11 @@ def test_sampling_layer_in_a_functional_model_trains():
     # Each call draws new noise from the layer's generator.
     a, b = model.predict(x, verbose=0), model.predict(x, verbose=0)
     assert not np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("name", ["RandomNormal", "RandomUniform", "GlorotUniform"])
+def test_initializers_given_a_seed_generator_draw_keras_values(keras, name):
+    ours = getattr(lamina.initializers, name)(seed=lamina.random.SeedGenerator(5))
+    theirs = getattr(keras.initializers, name)(seed=keras.random.SeedGenerator(5))
+    for _ in range(2):  # each call advances both generators the same way
+        np.testing.assert_array_equal(_np(ours((3, 4))), _np(theirs((3, 4))))
