@@ -61,6 +61,9 @@ class Optimizer(KerasStyleMixin, OptimizerConfig):
         ValueError: for an invalid argument or an unknown keyword.
     """
 
+    # Set during a data-parallel fit: sums the gradients over the processes.
+    _grad_reducer: Any = None
+
     _slot_names: tuple[str, ...] = ()
 
     # -- building ---------------------------------------------------------------
@@ -224,6 +227,8 @@ class Optimizer(KerasStyleMixin, OptimizerConfig):
                 every gradient is `None`.
         """
         grads = list(grads)
+        if self._grad_reducer is not None:
+            grads = self._grad_reducer(grads)
         variables = self._resolve_variables(grads, trainable_variables)
         key = tuple(
             id(v) for v, g in zip(variables, grads, strict=True) if g is not None

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import torch.distributed as dist
+
 # The Keras file format version these files follow (read by Keras as its own).
 KERAS_FORMAT_VERSION = "3.15.1"
 
@@ -26,12 +28,19 @@ def atomic_write(filepath: str | os.PathLike) -> Iterator[str]:
     tmp = folder / f".{target.name}.{os.getpid()}.tmp"
     try:
         yield str(tmp)
+        if not _is_chief_process():
+            return  # data-parallel: rank 0 alone publishes files (the finally cleans)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, target)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _is_chief_process() -> bool:
+    """False on the ranks other than 0 of a torch.distributed process group."""
+    return not (dist.is_available() and dist.is_initialized() and dist.get_rank())
 
 
 def check_overwrite(filepath: Path, overwrite: bool) -> None:

@@ -14,10 +14,16 @@ import numpy as np
 import torch
 
 from lamina.callbacks.callback_list import CallbackList
+from lamina.distribution import _data_parallel
 from lamina.trainers import data_adapter as da
 from lamina.trainers._logs import to_floats, to_numpy
 from lamina.trainers._sources import ArraySource, check_validation_split, make_source
-from lamina.trainers._step import PREDICT_HOOKS, TEST_HOOKS, TRAIN_HOOKS
+from lamina.trainers._step import (
+    PREDICT_HOOKS,
+    TEST_HOOKS,
+    TRAIN_HOOKS,
+    batch_size_of,
+)
 from lamina.utils._run_limits import capped, max_epochs, max_steps_per_epoch
 
 
@@ -220,10 +226,65 @@ def run_fit(
     verbose = _verbose(verbose)
     _check_validation_freq(validation_freq)
     epochs = capped(int(epochs), max_epochs())
+    dp = _data_parallel.begin(model)  # None unless under torchrun
     source, val = _training_source(model, data)
     step = train_step_for(model, source.sample())
     steps = capped(data.steps_per_epoch or source.steps, max_steps_per_epoch())
     arrays = isinstance(source, ArraySource)
+    if dp is not None:
+        source, val = _shard(dp, source), _shard(dp, val)
+        dp.install(model.optimizer)
+        verbose = verbose if dp.chief else 0
+        callbacks = dp.callbacks(callbacks)
+    try:
+        return _fit_epochs(
+            model,
+            data,
+            step,
+            source,
+            val,
+            steps,
+            dp,
+            epochs=epochs,
+            initial_epoch=initial_epoch,
+            verbose=verbose,
+            callbacks=callbacks,
+            validation_freq=validation_freq,
+            arrays=arrays,
+        )
+    finally:
+        if dp is not None:
+            dp.uninstall()
+
+
+def _shard(dp: Any, source: Any) -> Any:
+    """This rank's share of a source: by rows for arrays, refused otherwise."""
+    if source is None or isinstance(source, ArraySource):
+        return source if source is None else dp.shard_arrays(source)
+    raise ValueError(
+        "Data-parallel training under torchrun splits arrays and tensors by row; "
+        f"this input ({type(source).__name__}) cannot be split yet. Pass numpy "
+        "arrays or tensors as `x`/`y` (and `validation_data`), or run in one "
+        "process."
+    )
+
+
+def _fit_epochs(
+    model: Any,
+    data: FitData,
+    step: Any,
+    source: Any,
+    val: Any,
+    steps: Any,
+    dp: Any,
+    *,
+    epochs: int,
+    initial_epoch: int,
+    verbose: int,
+    callbacks: Any,
+    validation_freq: Any,
+    arrays: bool,
+) -> Any:
     cbs = CallbackList(
         callbacks,
         model=model,
@@ -246,23 +307,27 @@ def run_fit(
         model.reset_metrics()
         cbs.on_epoch_begin(epoch)
         model.train()
-        _train_epoch(model, step, cbs, source.batches(steps))
+        _train_epoch(model, step, cbs, source.batches(steps), dp)
         model.eval()
         if source.seen == 0:  # the input ran out (warned): no epoch to report
             break
+        if dp is not None:  # every rank logs the whole data's numbers
+            dp.reduce_metrics()
         epoch_logs = step.raw()
         if val is not None and _should_validate(epoch, validation_freq):
             if val_step is None:
                 val_step = eval_step_for(model, val.sample(), within_fit=True)
             cbs.on_test_begin()
             val_logs = _evaluate_source(
-                model, val_step, val, data.validation_steps, cbs
+                model, val_step, val, data.validation_steps, cbs, dp
             )
             cbs.on_test_end(val_logs)
             if val.seen:  # an exhausted validation input reports nothing
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
         logs = to_floats(epoch_logs)  # one read, in Keras's order
         cbs.on_epoch_end(epoch, logs)
+        if dp is not None:  # callbacks decided alike; rank 0's word is final
+            model.stop_training = dp.agree(model.stop_training)
         if model.stop_training or source.exhausted:
             break
     _finalize_ema(model, epochs)
@@ -299,7 +364,9 @@ def _finalize_ema(model: Any, epochs: int) -> None:
         optimizer.finalize_variable_values(model.trainable_weights)
 
 
-def _train_epoch(model: Any, step: Any, cbs: CallbackList, batches: Any) -> None:
+def _train_epoch(
+    model: Any, step: Any, cbs: CallbackList, batches: Any, dp: Any = None
+) -> None:
     progbar = cbs.progbar
     if progbar is not None and not progbar.live:
         progbar = None
@@ -307,6 +374,11 @@ def _train_epoch(model: Any, step: Any, cbs: CallbackList, batches: Any) -> None
     for i, (x, y, sw) in enumerate(batches):
         if batch_hooks:
             cbs.batch_begin("train", i)
+        if dp is not None:
+            dp.current_n = batch_size_of(x)
+            if dp.current_n == 0:  # no rows for this rank in this global batch
+                dp.empty_step()
+                continue
         step(x, y, sw)
         if progbar is not None:
             progbar.update(i + 1, step.logs)
@@ -322,15 +394,19 @@ def _evaluate_source(
     source: Any,
     steps: int | None,
     cbs: CallbackList | None = None,
+    dp: Any = None,
 ) -> dict:
     model.reset_metrics()
     hooks = cbs is not None and cbs.wants_batch_logs("test")
     for i, (x, y, sw) in enumerate(source.batches(steps)):
         if hooks:
             cbs.batch_begin("test", i)
-        step(x, y, sw)
+        if dp is None or batch_size_of(x):  # a rank may have no rows of a batch
+            step(x, y, sw)
         if hooks:
             cbs.batch_end("test", i, step.logs)
+    if dp is not None:
+        dp.reduce_metrics()
     return step.logs()
 
 
@@ -360,20 +436,26 @@ def run_evaluate(
     verbose: Any,
     callbacks: Any,
 ) -> dict:
+    dp = _data_parallel.begin(model)  # None unless under torchrun
     source = _source_for(model, x, y, sample_weight, batch_size, steps)
     step = eval_step_for(model, source.sample(), within_fit=False)
+    verbose = _verbose(verbose)
+    if dp is not None:
+        source = _shard(dp, source)
+        verbose = verbose if dp.chief else 0
+        callbacks = dp.callbacks(callbacks)
     cbs = CallbackList(
         callbacks,
         model=model,
-        add_progbar=_verbose(verbose) > 0,
-        verbose=_verbose(verbose),
+        add_progbar=verbose > 0,
+        verbose=verbose,
         epochs=1,
         steps=steps or source.steps,
         mode="evaluate",
     )
     cbs.on_test_begin()
     model.eval()
-    logs = _evaluate_source(model, step, source, steps, cbs)
+    logs = _evaluate_source(model, step, source, steps, cbs, dp)
     cbs.on_test_end(logs)
     return logs
 
@@ -387,6 +469,7 @@ def run_predict(
     steps: Any,
     callbacks: Any,
 ) -> Any:
+    dp = _data_parallel.begin(model)  # None unless under torchrun
     source = make_source(
         x, device=model._device(), batch_size=_batch_size(batch_size), steps=steps
     )
@@ -395,12 +478,17 @@ def run_predict(
         source = ArraySource(
             xs, None, None, _batch_size(batch_size), False, model._device()
         )
+    verbose = _verbose(verbose)
+    if dp is not None:  # each rank predicts its rows; every rank returns all
+        source = _shard(dp, source)
+        verbose = verbose if dp.chief else 0
+        callbacks = dp.callbacks(callbacks)
     batches = [b[0] for b in source.batches(steps or source.steps)]
     cbs = CallbackList(
         callbacks,
         model=model,
-        add_progbar=_verbose(verbose) > 0,
-        verbose=_verbose(verbose),
+        add_progbar=verbose > 0,
+        verbose=verbose,
         epochs=1,
         steps=len(batches),
         mode="predict",
@@ -424,6 +512,8 @@ def run_predict(
             if hooks:
                 cbs.batch_begin("predict", i)
             out = run(xb)
+            if dp is not None:
+                out = dp.gather(out)
             outputs.append(out)
             if hooks:
                 cbs.batch_end("predict", i, lambda o=out: {"outputs": o})

@@ -1,0 +1,162 @@
+"""What `fit`, `evaluate` and `predict` do differently under torchrun.
+
+One `DataParallelRun` serves one call. It
+
+- broadcasts rank 0's weights, so every replica starts equal;
+- gives each rank its contiguous share of every global batch (the global
+  batch is `batch_size`, as in Keras's DataParallel), from one permutation
+  drawn on rank 0 and broadcast;
+- sums `n_r * grad_r` over the ranks and divides by the global batch size, so
+  the update equals one process's update on the whole batch (PyTorch's
+  DistributedDataParallel averages the same way for equal shares);
+- sums the metrics' state over the ranks before logs are read, so every rank
+  logs the numbers of the whole data, and callbacks decide alike;
+- gathers `predict`'s rows from every rank, in order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from lamina.distribution import _api, _process
+
+# Callbacks that only print or write files: rank 0 alone runs them.
+CHIEF_ONLY_CALLBACKS = ("CSVLogger", "TensorBoard", "RemoteMonitor", "ProgbarLogger")
+
+
+def begin(model: Any) -> DataParallelRun | None:
+    """The run's data-parallel helper, or None in a single process."""
+    _api.check_supported()
+    if not _process.ensure_initialized():
+        return None
+    return DataParallelRun(model)
+
+
+class ShardedIndexer:
+    """A batch indexer whose batches are this rank's share of the global ones."""
+
+    def __init__(self, indexer: Any, rank: int, world: int) -> None:
+        self.inner = indexer
+        self.rank, self.world = rank, world
+        self.steps = indexer.steps
+        self.n = indexer.n
+
+    def _share(self, index: Any) -> Any:
+        """Rows `[rank * per, (rank + 1) * per)` of one global batch."""
+        if isinstance(index, slice):
+            start, stop = index.start or 0, index.stop
+            size = stop - start
+            per = -(-size // self.world)
+            lo = min(start + self.rank * per, stop)
+            return slice(lo, min(lo + per, stop))
+        per = -(-index.numel() // self.world)
+        return index[self.rank * per : (self.rank + 1) * per]
+
+    def epoch(self) -> list:
+        batches = self.inner.epoch()
+        if batches and not isinstance(batches[0], slice):
+            # One permutation for all: rank 0's, broadcast.
+            perm = torch.cat(batches).cpu()
+            _process.broadcast_tensor(perm)
+            perm = perm.to(batches[0].device)
+            batches = list(perm.split(self.inner.batch_size))
+        return [self._share(b) for b in batches]
+
+
+class DataParallelRun:
+    """The collectives of one data-parallel `fit` / `evaluate` / `predict`."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.optimizer: Any = None
+        self.current_n = 1
+        self.rank = _process.rank()
+        self.world = _process.world_size()
+        self.chief = self.rank == 0
+        self._sync_weights()
+
+    def _sync_weights(self) -> None:
+        with torch.no_grad():
+            for t in [*self.model.parameters(), *self.model.buffers()]:
+                if t.is_floating_point() or t.dtype in (torch.int32, torch.int64):
+                    _process.broadcast_tensor(t.data)
+
+    # -- data -----------------------------------------------------------------------
+    def shard_arrays(self, source: Any) -> Any:
+        """An array source that yields this rank's share of each batch."""
+        source.indexer = ShardedIndexer(source.indexer, self.rank, self.world)
+        return source
+
+    # -- gradients ------------------------------------------------------------------
+    def install(self, optimizer: Any) -> None:
+        """Makes `optimizer.apply` reduce the gradients first, whichever step
+        (built-in, fast, or the model's own `train_step`) computed them."""
+        self.optimizer = getattr(optimizer, "inner_optimizer", optimizer)
+        self.optimizer._grad_reducer = self.reduce_grads
+        self.current_n = 1
+
+    def uninstall(self) -> None:
+        if getattr(self, "optimizer", None) is not None:
+            self.optimizer._grad_reducer = None
+
+    def reduce_grads(self, grads: list) -> list:
+        """`sum_r n_r * g_r / sum_r n_r` over the ranks: the gradient of the global
+        batch's mean loss, `n_r` being each rank's rows in this step."""
+        n_local = float(self.current_n)
+        live = [g for g in grads if g is not None]
+        flat = [g.mul(n_local) if n_local else torch.zeros_like(g) for g in live]
+        count = torch.tensor([n_local], device=live[0].device if live else "cpu")
+        _process.all_reduce_sum_([*flat, count])
+        total = max(float(count.item()), 1.0)
+        reduced = iter(g.div_(total) for g in flat)
+        return [None if g is None else next(reduced) for g in grads]
+
+    def empty_step(self) -> None:
+        """This rank has no rows of the step's batch: it still joins the sum
+        (with zero gradients) and applies the same update as the others."""
+        self.current_n = 0
+        params = list(self.model.trainable_weights)
+        self.optimizer.apply([torch.zeros_like(p) for p in params], params)
+
+    # -- metrics --------------------------------------------------------------------
+    def reduce_metrics(self) -> None:
+        """Sums (or averages, per the variable's aggregation) every metric's
+        state over the ranks, in place, once per epoch or evaluation."""
+        summed, averaged = [], []
+        for metric in self.model.metrics:
+            metric.result()  # flushes counts kept on the host
+            for v in metric.variables:
+                kind = getattr(v, "aggregation", "sum")
+                if kind == "mean":
+                    averaged.append(v)
+                elif kind in ("sum", "none", None):
+                    summed.append(v)
+        with torch.no_grad():
+            _process.all_reduce_sum_(summed + averaged)
+            for v in averaged:
+                v.div_(self.world)
+
+    def callbacks(self, callbacks: Any) -> Any:
+        """The callbacks this rank runs: rank 0 all, the others none that only
+        print or write files (saving is rank 0's inside lamina.saving)."""
+        if self.chief or callbacks is None:
+            return callbacks
+        items = callbacks if isinstance(callbacks, (list, tuple)) else [callbacks]
+        return [c for c in items if type(c).__name__ not in CHIEF_ONLY_CALLBACKS]
+
+    def agree(self, flag: bool) -> bool:
+        """Rank 0's decision (stop training), taken by every rank."""
+        return _process.broadcast_flag(flag)
+
+    # -- predict --------------------------------------------------------------------
+    def gather(self, out: Any) -> Any:
+        """Every rank's rows of one batch, in rank order (rows stay in order)."""
+        if isinstance(out, torch.Tensor):
+            return torch.cat(_process.all_gather_rows(out.detach()))
+        if isinstance(out, (list, tuple)):
+            return type(out)(self.gather(o) for o in out)
+        if isinstance(out, dict):
+            return {k: self.gather(v) for k, v in out.items()}
+        return out
