@@ -76,6 +76,7 @@ from lamina.layers.preprocessing import (
     AutoContrast,
     CategoryEncoding,
     CenterCrop,
+    CutMix,
     Discretization,
     HashedCrossing,
     Hashing,
@@ -87,7 +88,9 @@ from lamina.layers.preprocessing import (
     RandomBrightness,
     RandomContrast,
     RandomCrop,
+    RandomErasing,
     RandomFlip,
+    RandomGaussianBlur,
     RandomGrayscale,
     RandomInvert,
     RandomPosterization,
@@ -154,6 +157,9 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 GlobalMaxPool3D = GlobalMaxPooling3D
 
 __all__ = [
+    "RandomGaussianBlur",
+    "RandomErasing",
+    "CutMix",
     "AutoContrast",
     "MixUp",
     "RandomGrayscale",

@@ -3,6 +3,7 @@
 from lamina.layers.preprocessing.auto_contrast import AutoContrast
 from lamina.layers.preprocessing.category_encoding import CategoryEncoding
 from lamina.layers.preprocessing.center_crop import CenterCrop
+from lamina.layers.preprocessing.cut_mix import CutMix
 from lamina.layers.preprocessing.discretization import Discretization
 from lamina.layers.preprocessing.hashed_crossing import HashedCrossing
 from lamina.layers.preprocessing.hashing import Hashing
@@ -14,7 +15,9 @@ from lamina.layers.preprocessing.pipeline import Pipeline
 from lamina.layers.preprocessing.random_brightness import RandomBrightness
 from lamina.layers.preprocessing.random_contrast import RandomContrast
 from lamina.layers.preprocessing.random_crop import RandomCrop
+from lamina.layers.preprocessing.random_erasing import RandomErasing
 from lamina.layers.preprocessing.random_flip import RandomFlip
+from lamina.layers.preprocessing.random_gaussian_blur import RandomGaussianBlur
 from lamina.layers.preprocessing.random_grayscale import RandomGrayscale
 from lamina.layers.preprocessing.random_invert import RandomInvert
 from lamina.layers.preprocessing.random_posterization import RandomPosterization
@@ -33,6 +36,7 @@ __all__ = [
     "AutoContrast",
     "CategoryEncoding",
     "CenterCrop",
+    "CutMix",
     "Discretization",
     "HashedCrossing",
     "Hashing",
@@ -44,7 +48,9 @@ __all__ = [
     "RandomBrightness",
     "RandomContrast",
     "RandomCrop",
+    "RandomErasing",
     "RandomFlip",
+    "RandomGaussianBlur",
     "RandomGrayscale",
     "RandomInvert",
     "RandomPosterization",

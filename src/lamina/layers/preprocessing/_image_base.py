@@ -87,6 +87,25 @@ class RandomImageLayer(ImageLayer):
         )
         return low + (high - low) * u
 
+    def _beta(self, n: int, alpha: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+        """`n` draws of `Beta(alpha, alpha)` on `like`'s device.
+
+        torch's Beta sampler takes no generator: the device's global RNG is
+        forked and seeded from this layer's seed and a call counter (no sync).
+        """
+        count = self.__dict__.setdefault("_beta_calls", 0)
+        self.__dict__["_beta_calls"] = count + 1
+        devices = [like.device] if like.device.type == "cuda" else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(self._base_seed + count)
+            alpha = torch.as_tensor(alpha, dtype=torch.float32, device=like.device)
+            return torch.distributions.Beta(alpha, alpha).sample((n,))
+
+    def _permutation(self, n: int, like: torch.Tensor) -> torch.Tensor:
+        return torch.randperm(
+            n, generator=self._generator(like.device), device=like.device
+        )
+
     def call(self, inputs: torch.Tensor, training: Any = True) -> torch.Tensor:
         x, single = self._as_batch(inputs)
         if training:

@@ -40,21 +40,12 @@ class MixUp(RandomImageLayer):
     ) -> None:
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.alpha = alpha
-        self._calls = 0
 
     def _draw(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """A permutation and Beta weights, both on `x`'s device."""
         n = x.shape[0]
-        perm = torch.randperm(n, generator=self._generator(x.device), device=x.device)
-        # torch's Beta sampler takes no generator: fork the device's global RNG,
-        # seeded from this layer's seed and a call counter (no device sync).
-        devices = [x.device] if x.device.type == "cuda" else []
-        with torch.random.fork_rng(devices=devices):
-            torch.manual_seed(self._base_seed + self._calls)
-            alpha = torch.tensor(float(self.alpha), device=x.device)
-            weight = torch.distributions.Beta(alpha, alpha).sample((n,))
-        self._calls += 1
-        return perm, weight
+        perm = self._permutation(n, x)
+        return perm, self._beta(n, torch.tensor(float(self.alpha)), x)
 
     def call(self, inputs: Any, training: Any = True) -> Any:
         data = inputs if isinstance(inputs, dict) else {"images": inputs}

@@ -173,3 +173,13 @@ CASES += [
     _case("RandomShear", {"x_factor": 0.2}, call_kwargs=_INFER),
     _case("MixUp", {}, call_kwargs=_INFER),
 ]
+
+CASES += [
+    _case(
+        "RandomGaussianBlur",
+        {"factor": (1, 1), "sigma": (0.5, 0.5)},
+        call_kwargs=_TRAIN,
+    ),
+    _case("RandomErasing", {}, call_kwargs=_INFER),
+    _case("CutMix", {}, call_kwargs=_INFER),
+]
