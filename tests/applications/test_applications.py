@@ -20,6 +20,16 @@ def arch(name, shape=(32, 32, 3), slow=False, **kwargs):
 
 
 ARCHITECTURES = [
+    arch("MobileNetV3Small", alpha=0.75, include_top=False, pooling="avg"),
+    arch("MobileNetV3Small", minimalistic=True, classes=4, slow=True),
+    arch("MobileNetV3Large", include_top=False, slow=True),
+    arch(
+        "MobileNetV3Large",
+        (40, 40, 3),
+        classes=3,
+        include_preprocessing=False,
+        slow=True,
+    ),
     arch("EfficientNetB0", include_top=False, pooling="avg", slow=True),
     arch("EfficientNetB1", classes=3, slow=True),
     arch("EfficientNetB3", include_top=False, slow=True),
