@@ -84,7 +84,8 @@ def lookup(kind: str, identifier: str, table: Mapping[str, Any]) -> Any:
         table: valid names mapped to objects.
 
     Returns:
-        The object stored under `identifier`.
+        The object stored under `identifier`, else the custom object registered
+        under that name.
 
     Raises:
         ValueError: when the name is unknown; the message lists close matches
@@ -93,7 +94,17 @@ def lookup(kind: str, identifier: str, table: Mapping[str, Any]) -> Any:
     try:
         return table[identifier]
     except (KeyError, TypeError):
-        raise unknown_name_error(kind, identifier, list(table)) from None
+        pass
+    # Names registered by users (custom_object_scope, register_keras_serializable,
+    # get_custom_objects) resolve in every family, as in Keras.
+    found = (
+        _registry.get_registered_object(identifier)
+        if isinstance(identifier, str)
+        else None
+    )
+    if found is None:
+        raise unknown_name_error(kind, identifier, list(table))
+    return found
 
 
 def serialize_object(obj: Any, module: str) -> dict[str, Any] | None:

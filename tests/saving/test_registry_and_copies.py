@@ -258,3 +258,20 @@ def test_torch_module_inside_model_round_trips(tmp_path):
     np.testing.assert_array_equal(
         other.predict(X, verbose=0), model.predict(X, verbose=0)
     )
+
+
+def test_custom_function_names_resolve_through_scope(tmp_path):
+    def squash(x):
+        return lamina.ops.tanh(x) ** 2
+
+    inputs = lamina.Input((3,))
+    outputs = lamina.layers.Activation(squash)(lamina.layers.Dense(2)(inputs))
+    model = lamina.Model(inputs, outputs)
+    model.save(tmp_path / "m.keras")
+    with pytest.raises(ValueError, match="Unknown activation: 'squash'"):
+        lamina.models.load_model(tmp_path / "m.keras")
+    with lamina.saving.custom_object_scope({"squash": squash}):
+        loaded = lamina.models.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(
+        loaded.predict(X, verbose=0), model.predict(X, verbose=0), rtol=1e-6
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import inspect
+import marshal
 import sys
 import types
 from collections.abc import Mapping
@@ -262,8 +263,6 @@ UNSAFE_LAMBDA_MESSAGE = (
 
 
 def _function_from_bytecode(inner: Mapping[str, Any]) -> Any:
-    import marshal  # only reached outside safe mode
-
     code = marshal.loads(base64.b64decode(inner["code"]))
     defaults = inner.get("defaults")
     return types.FunctionType(
