@@ -13,15 +13,22 @@ from lamina.layers.preprocessing.mix_up import MixUp
 from lamina.layers.preprocessing.normalization import Normalization
 from lamina.layers.preprocessing.pipeline import Pipeline
 from lamina.layers.preprocessing.random_brightness import RandomBrightness
+from lamina.layers.preprocessing.random_color_degeneration import (
+    RandomColorDegeneration,
+)
+from lamina.layers.preprocessing.random_color_jitter import RandomColorJitter
 from lamina.layers.preprocessing.random_contrast import RandomContrast
 from lamina.layers.preprocessing.random_crop import RandomCrop
 from lamina.layers.preprocessing.random_erasing import RandomErasing
 from lamina.layers.preprocessing.random_flip import RandomFlip
 from lamina.layers.preprocessing.random_gaussian_blur import RandomGaussianBlur
 from lamina.layers.preprocessing.random_grayscale import RandomGrayscale
+from lamina.layers.preprocessing.random_hue import RandomHue
 from lamina.layers.preprocessing.random_invert import RandomInvert
 from lamina.layers.preprocessing.random_posterization import RandomPosterization
 from lamina.layers.preprocessing.random_rotation import RandomRotation
+from lamina.layers.preprocessing.random_saturation import RandomSaturation
+from lamina.layers.preprocessing.random_sharpness import RandomSharpness
 from lamina.layers.preprocessing.random_shear import RandomShear
 from lamina.layers.preprocessing.random_translation import RandomTranslation
 from lamina.layers.preprocessing.random_zoom import RandomZoom
@@ -46,15 +53,20 @@ __all__ = [
     "Normalization",
     "Pipeline",
     "RandomBrightness",
+    "RandomColorDegeneration",
+    "RandomColorJitter",
     "RandomContrast",
     "RandomCrop",
     "RandomErasing",
     "RandomFlip",
     "RandomGaussianBlur",
     "RandomGrayscale",
+    "RandomHue",
     "RandomInvert",
     "RandomPosterization",
     "RandomRotation",
+    "RandomSaturation",
+    "RandomSharpness",
     "RandomShear",
     "RandomTranslation",
     "RandomZoom",

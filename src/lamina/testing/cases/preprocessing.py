@@ -183,3 +183,11 @@ CASES += [
     _case("RandomErasing", {}, call_kwargs=_INFER),
     _case("CutMix", {}, call_kwargs=_INFER),
 ]
+
+CASES += [
+    _case("RandomSaturation", {"factor": (0.3, 0.3)}, call_kwargs=_TRAIN),
+    _case("RandomColorDegeneration", {"factor": (0.4, 0.4)}, call_kwargs=_TRAIN),
+    _case("RandomSharpness", {"factor": (0.2, 0.2)}, call_kwargs=_TRAIN),
+    _case("RandomHue", {"factor": (0.0, 0.0)}, call_kwargs=_TRAIN),
+    _case("RandomColorJitter", {"brightness_factor": (0.1, 0.1)}, call_kwargs=_TRAIN),
+]
