@@ -20,6 +20,9 @@ def arch(name, shape=(32, 32, 3), slow=False, **kwargs):
 
 
 ARCHITECTURES = [
+    arch("ConvNeXtTiny", include_top=False, pooling="avg", slow=True),
+    arch("ConvNeXtSmall", classes=3, slow=True),
+    arch("ConvNeXtTiny", include_preprocessing=False, include_top=False, slow=True),
     arch("MobileNetV3Small", alpha=0.75, include_top=False, pooling="avg"),
     arch("MobileNetV3Small", minimalistic=True, classes=4, slow=True),
     arch("MobileNetV3Large", include_top=False, slow=True),

@@ -7,6 +7,7 @@ names and weight layout, so Keras's published ImageNet weights load as they are.
 """
 
 from lamina.applications import (
+    convnext,
     densenet,
     efficientnet,
     imagenet_utils,
@@ -20,6 +21,13 @@ from lamina.applications import (
     vgg16,
     vgg19,
     xception,
+)
+from lamina.applications.convnext import (
+    ConvNeXtBase,
+    ConvNeXtLarge,
+    ConvNeXtSmall,
+    ConvNeXtTiny,
+    ConvNeXtXLarge,
 )
 from lamina.applications.densenet import DenseNet121, DenseNet169, DenseNet201
 from lamina.applications.efficientnet import (
@@ -43,6 +51,12 @@ from lamina.applications.vgg19 import VGG19
 from lamina.applications.xception import Xception
 
 __all__ = [
+    "ConvNeXtBase",
+    "ConvNeXtLarge",
+    "ConvNeXtSmall",
+    "ConvNeXtTiny",
+    "ConvNeXtXLarge",
+    "convnext",
     "MobileNetV3Large",
     "MobileNetV3Small",
     "EfficientNetB0",
