@@ -35,6 +35,10 @@ TF_SCRIPT = textwrap.dedent(
     import tensorflow as tf
 
     assert keras.layers is layers and layers.Dense is Dense and tf.keras is keras
+    tf.random.set_seed(5)
+    a = keras.random.normal((2,))
+    tf.random.set_seed(5)
+    assert bool((keras.random.normal((2,)) == a).all())
     print("modules", keras.__name__, ops.__name__, __name__)
     """
 )
@@ -69,6 +73,8 @@ def test_tensorflow_beyond_keras_gets_a_clear_error(tmp_path):
     assert done.returncode == 1
     assert "lamina stands in for `tensorflow.keras` only" in done.stderr
     assert "`tensorflow.constant`" in done.stderr
+    done = _run(tmp_path, "import tensorflow as tf\ntf.random.normal((2,))\n")
+    assert "`tensorflow.random.normal` is TensorFlow's own" in done.stderr
 
 
 def test_usage_and_missing_script(tmp_path, capsys):

@@ -41,7 +41,7 @@ class _TensorFlowStub(types.ModuleType):
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        raise AttributeError(_NOT_KERAS.format(name=f"tensorflow.{name}"))
+        raise AttributeError(_NOT_KERAS.format(name=f"{self.__name__}.{name}"))
 
 
 class _AliasLoader(importlib.abc.Loader):
@@ -102,6 +102,11 @@ def _tensorflow_stub() -> types.ModuleType:
     stub = _TensorFlowStub("tensorflow", "lamina's stand-in for tensorflow.keras")
     stub.keras = lamina  # type: ignore[attr-defined]
     stub.__path__ = []  # a package, so `tensorflow.keras` can be imported
+    # Keras tutorials seed TensorFlow with `tf.random.set_seed(n)`; lamina's
+    # seeding covers what the Keras API draws.
+    random = _TensorFlowStub("tensorflow.random")
+    random.set_seed = lamina.utils.set_random_seed  # type: ignore[attr-defined]
+    stub.random = random  # type: ignore[attr-defined]
     return stub
 
 
