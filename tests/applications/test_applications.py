@@ -20,6 +20,8 @@ def arch(name, shape=(32, 32, 3), slow=False, **kwargs):
 
 
 ARCHITECTURES = [
+    arch("InceptionResNetV2", (75, 75, 3), include_top=False, pooling="max", slow=True),
+    arch("InceptionResNetV2", (76, 76, 3), classes=2, slow=True),
     arch("ConvNeXtTiny", include_top=False, pooling="avg", slow=True),
     arch("ConvNeXtSmall", classes=3, slow=True),
     arch("ConvNeXtTiny", include_preprocessing=False, include_top=False, slow=True),
