@@ -220,3 +220,14 @@ def test_recorded_training_argument_yields_to_the_models_mode(keras):
         np.testing.assert_allclose(np.asarray(model.predict(ones, verbose=0)), ones)
         dropped = np.asarray(model(ones, training=True).detach())
         assert (dropped == 0).any()
+
+
+def test_sequential_built_by_fit_is_a_graph():
+    model = lamina.Sequential([layers.Dense(4, activation="relu"), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(X, np.zeros((5, 1), "float32"), epochs=1, verbose=0)
+    assert model.input_shape == (None, 3)
+    features = _extract(lamina, model).predict(X, verbose=0)
+    np.testing.assert_allclose(features[-1], model.predict(X, verbose=0), rtol=1e-6)
+    kernel, bias = model.layers[0].get_weights()
+    np.testing.assert_allclose(features[0], np.maximum(X @ kernel + bias, 0), atol=1e-5)
