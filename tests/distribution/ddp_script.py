@@ -16,7 +16,8 @@ import lamina as keras
 from lamina import callbacks, layers
 
 out = sys.argv[1]
-shuffle = sys.argv[2] == "shuffle"
+mode = sys.argv[2]  # "noshuffle", "shuffle" (arrays) or "stream" (a PyDataset)
+shuffle = mode == "shuffle"
 rank = int(os.environ.get("RANK", "0"))
 files = os.path.join(out, f"files_{rank}")  # where each rank asks lamina to write
 os.makedirs(files, exist_ok=True)
@@ -34,10 +35,31 @@ model = keras.Sequential(
     ]
 )
 model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", metrics=["mae"])
+
+
+class Rows(keras.utils.PyDataset):
+    """Consecutive rows in batches; under 2 processes, batches of 16 rows read
+    by batch index make the same steps as batches of 32 in one process."""
+
+    def __init__(self, a, b, size):
+        super().__init__()
+        self.a, self.b, self.size = a, b, size
+
+    def __len__(self):
+        return len(self.a) // self.size
+
+    def __getitem__(self, i):
+        rows = slice(i * self.size, (i + 1) * self.size)
+        return self.a[rows], self.b[rows]
+
+
+data = {"x": x, "y": y, "batch_size": 16}
+if mode == "stream":
+    per_step = 16 if os.environ.get("WORLD_SIZE") == "2" else 32
+    x, y = x[:96], y[:96]
+    data = {"x": Rows(x, y, per_step)}
 history = model.fit(
-    x,
-    y,
-    batch_size=16,
+    **data,
     epochs=4,
     shuffle=shuffle,
     validation_data=(xv, yv),
@@ -51,7 +73,9 @@ model.save(os.path.join(files, "model.keras"))
 result = {
     "history": history.history,
     "weights": [w.tolist() for w in model.get_weights()],
-    "predict": model.predict(x, batch_size=10, verbose=0).tolist(),
+    "predict": model.predict(
+        Rows(x, y, 8) if mode == "stream" else x, batch_size=10, verbose=0
+    ).tolist(),
     "evaluate": model.evaluate(xv, yv, batch_size=8, verbose=0),
     "world": keras.distribution.get_device_count("cpu"),
 }

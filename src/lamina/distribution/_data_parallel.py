@@ -65,6 +65,58 @@ class ShardedIndexer:
         return [self._share(b) for b in batches]
 
 
+class ShardedStream:
+    """A streamed source (PyDataset, DataLoader, generator) read by batch index:
+    rank `r` takes the batches `i` with `i % world == r`.
+
+    For training every rank must take the same number of steps (each step sums
+    gradients), so an epoch is `len // world` batches per rank and the last
+    `len % world` batches are left out; evaluation reads them all.
+    """
+
+    def __init__(self, source: Any, rank: int, world: int, train: bool) -> None:
+        self.source = source
+        self.rank, self.world, self.train = rank, world, train
+        total = source.steps
+        if total is None:
+            raise ValueError(
+                "Data-parallel training splits a streamed input by batch index, "
+                "so it needs the number of batches: this input has no length. "
+                "Pass `steps_per_epoch=` (and `validation_steps=`), or a "
+                "PyDataset / DataLoader, which know their length."
+            )
+        if train and total < world:
+            raise ValueError(
+                f"The input has {total} batches, fewer than the {world} processes: "
+                "every process needs at least one batch per step. Use a smaller "
+                "batch size or more data."
+            )
+        self.steps = total // world if train else -(-(total - rank) // world)
+        self.dropped = total % world if train else 0
+        if getattr(source, "shuffle", False) and hasattr(source, "_indices"):
+            inner = source._indices
+            source._indices = lambda: _broadcast_order(inner())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.source, name)
+
+    def batches(self, steps: int | None) -> Any:
+        """Training: `steps` per rank. Evaluation: `steps` counts global
+        batches (None: the whole input), as the user gave it."""
+        if self.train:
+            per_rank = self.steps if steps is None else min(steps, self.steps)
+            steps = per_rank * self.world
+        for i, batch in enumerate(self.source.batches(steps)):
+            if i % self.world == self.rank:
+                yield batch
+
+
+def _broadcast_order(indices: Any) -> list:
+    """Rank 0's batch order, so every rank shards the same shuffled order."""
+    order = torch.as_tensor(list(indices), dtype=torch.int64)
+    return _process.broadcast_tensor(order).tolist()
+
+
 class DataParallelRun:
     """The collectives of one data-parallel `fit` / `evaluate` / `predict`."""
 
@@ -88,6 +140,10 @@ class DataParallelRun:
         """An array source that yields this rank's share of each batch."""
         source.indexer = ShardedIndexer(source.indexer, self.rank, self.world)
         return source
+
+    def shard_stream(self, source: Any, train: bool) -> ShardedStream:
+        """A streamed source that yields every `world`-th batch to this rank."""
+        return ShardedStream(source, self.rank, self.world, train)
 
     # -- gradients ------------------------------------------------------------------
     def install(self, optimizer: Any) -> None:
@@ -151,6 +207,31 @@ class DataParallelRun:
         return _process.broadcast_flag(flag)
 
     # -- predict --------------------------------------------------------------------
+    def gather_rounds(self, outputs: list, total: int) -> list:
+        """Streamed predict: batch `i` was predicted by rank `i % world`. Each
+        round of `world` batches is gathered, so every rank gets every batch,
+        in order; a rank with no batch in the last round sends no rows."""
+        rounds = -(-total // self.world)
+        template = outputs[0]
+        out = []
+        for r in range(rounds):
+            mine = outputs[r] if r < len(outputs) else _empty_like(template)
+            parts = self._gather_parts(mine)
+            out.extend(p for p in parts if _rows(p))
+        return out
+
+    def _gather_parts(self, out: Any) -> list:
+        """Each rank's `out` (same structure, any rows), in rank order."""
+        if isinstance(out, torch.Tensor):
+            return _process.all_gather_rows(out.detach())
+        if isinstance(out, (list, tuple)):
+            cols = [self._gather_parts(o) for o in out]
+            return [type(out)(c[i] for c in cols) for i in range(self.world)]
+        if isinstance(out, dict):
+            cols = {k: self._gather_parts(v) for k, v in out.items()}
+            return [{k: c[i] for k, c in cols.items()} for i in range(self.world)]
+        return [out] * self.world
+
     def gather(self, out: Any) -> Any:
         """Every rank's rows of one batch, in rank order (rows stay in order)."""
         if isinstance(out, torch.Tensor):
@@ -160,3 +241,23 @@ class DataParallelRun:
         if isinstance(out, dict):
             return {k: self.gather(v) for k, v in out.items()}
         return out
+
+
+def _empty_like(out: Any) -> Any:
+    if isinstance(out, torch.Tensor):
+        return out[:0]
+    if isinstance(out, (list, tuple)):
+        return type(out)(_empty_like(o) for o in out)
+    if isinstance(out, dict):
+        return {k: _empty_like(v) for k, v in out.items()}
+    return out
+
+
+def _rows(out: Any) -> int:
+    if isinstance(out, torch.Tensor):
+        return int(out.shape[0]) if out.dim() else 1
+    if isinstance(out, (list, tuple)) and out:
+        return _rows(out[0])
+    if isinstance(out, dict) and out:
+        return _rows(next(iter(out.values())))
+    return 1

@@ -229,13 +229,16 @@ def run_fit(
     dp = _data_parallel.begin(model)  # None unless under torchrun
     source, val = _training_source(model, data)
     step = train_step_for(model, source.sample())
-    steps = capped(data.steps_per_epoch or source.steps, max_steps_per_epoch())
     arrays = isinstance(source, ArraySource)
     if dp is not None:
-        source, val = _shard(dp, source), _shard(dp, val)
+        source, val = _shard(dp, source, train=True), _shard(dp, val)
         dp.install(model.optimizer)
         verbose = verbose if dp.chief else 0
         callbacks = dp.callbacks(callbacks)
+    steps = source.steps
+    if data.steps_per_epoch and (dp is None or arrays):
+        steps = data.steps_per_epoch
+    steps = capped(steps, max_steps_per_epoch())
     try:
         return _fit_epochs(
             model,
@@ -257,16 +260,14 @@ def run_fit(
             dp.uninstall()
 
 
-def _shard(dp: Any, source: Any) -> Any:
-    """This rank's share of a source: by rows for arrays, refused otherwise."""
-    if source is None or isinstance(source, ArraySource):
-        return source if source is None else dp.shard_arrays(source)
-    raise ValueError(
-        "Data-parallel training under torchrun splits arrays and tensors by row; "
-        f"this input ({type(source).__name__}) cannot be split yet. Pass numpy "
-        "arrays or tensors as `x`/`y` (and `validation_data`), or run in one "
-        "process."
-    )
+def _shard(dp: Any, source: Any, train: bool = False) -> Any:
+    """This rank's part of a source: a share of each batch's rows for arrays,
+    every `world`-th batch for streamed inputs."""
+    if source is None:
+        return None
+    if isinstance(source, ArraySource):
+        return dp.shard_arrays(source)
+    return dp.shard_stream(source, train)
 
 
 def _fit_epochs(
@@ -479,11 +480,19 @@ def run_predict(
             xs, None, None, _batch_size(batch_size), False, model._device()
         )
     verbose = _verbose(verbose)
-    if dp is not None:  # each rank predicts its rows; every rank returns all
+    streamed = dp is not None and not isinstance(source, ArraySource)
+    total = steps or source.steps
+    if dp is not None:  # each rank predicts its part; every rank returns all
+        if streamed and (total is None or total < dp.world):
+            raise ValueError(
+                f"Data-parallel predict on a streamed input needs at least "
+                f"{dp.world} batches of known number; got {total}. Pass `steps=`, "
+                "or predict in one process."
+            )
         source = _shard(dp, source)
         verbose = verbose if dp.chief else 0
         callbacks = dp.callbacks(callbacks)
-    batches = [b[0] for b in source.batches(steps or source.steps)]
+    batches = [b[0] for b in source.batches(steps if streamed else total)]
     cbs = CallbackList(
         callbacks,
         model=model,
@@ -512,12 +521,14 @@ def run_predict(
             if hooks:
                 cbs.batch_begin("predict", i)
             out = run(xb)
-            if dp is not None:
-                out = dp.gather(out)
+            if dp is not None and not streamed:
+                out = dp.gather(out)  # the rows of this batch from every rank
             outputs.append(out)
             if hooks:
                 cbs.batch_end("predict", i, lambda o=out: {"outputs": o})
     cbs.on_predict_end()
+    if streamed:
+        outputs = dp.gather_rounds(outputs, total)
     return to_numpy(_concat(outputs))
 
 
