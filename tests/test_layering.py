@@ -140,26 +140,6 @@ UNCOMMENTED: dict[tuple[str, str], str] = {
         "lamina.saving._lambda",
     ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
     (
-        "lamina.layers.recurrent.bidirectional",
-        "lamina.saving",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.layers.recurrent.rnn",
-        "lamina.layers.recurrent.stacked_rnn_cells",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.layers.recurrent.rnn",
-        "lamina.saving",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.layers.recurrent.stacked_rnn_cells",
-        "lamina.saving",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
-        "lamina.layers.recurrent.time_distributed",
-        "lamina.saving",
-    ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",
-    (
         "lamina.metrics.metric",
         "lamina.initializers",
     ): "not reviewed yet: name the cycle in a comment or move it to the top (issue 9)",

@@ -8,6 +8,7 @@ import torch
 
 from lamina.layers.base import Layer
 from lamina.layers.recurrent._cell_utils import build_sublayer
+from lamina.saving import deserialize_layer, serialize_layer
 
 _MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
@@ -124,8 +125,6 @@ class Bidirectional(Layer):
         return previous_mask
 
     def get_config(self) -> dict:
-        from lamina.saving import serialize_layer
-
         return {
             **super().get_config(),
             "merge_mode": self.merge_mode,
@@ -137,8 +136,6 @@ class Bidirectional(Layer):
     def from_config(
         cls, config: dict, custom_objects: dict | None = None
     ) -> Bidirectional:
-        from lamina.saving import deserialize_layer
-
         config = dict(config)
         config["layer"] = deserialize_layer(config["layer"], custom_objects)
         if config.get("backward_layer") is not None:

@@ -11,6 +11,8 @@ from lamina.layers.input_spec import InputSpec
 from lamina.layers.recurrent import _fused
 from lamina.layers.recurrent._cell_utils import build_sublayer
 from lamina.layers.recurrent._states import flat, step_loop, zero_states
+from lamina.layers.recurrent.stacked_rnn_cells import StackedRNNCells
+from lamina.saving import deserialize_layer, serialize_layer
 
 
 class RNN(Layer):
@@ -62,8 +64,6 @@ class RNN(Layer):
     ) -> None:
         super().__init__(**kwargs)
         if isinstance(cell, (list, tuple)):
-            from lamina.layers.recurrent.stacked_rnn_cells import StackedRNNCells
-
             cell = StackedRNNCells(cell)
         if not callable(getattr(cell, "call", None)) or not hasattr(cell, "state_size"):
             raise ValueError(
@@ -226,8 +226,6 @@ class RNN(Layer):
         }
 
     def get_config(self) -> dict:
-        from lamina.saving import serialize_layer
-
         return {
             **super().get_config(),
             **self._rnn_config(),
@@ -236,8 +234,6 @@ class RNN(Layer):
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> RNN:
-        from lamina.saving import deserialize_layer
-
         config = dict(config)
         cell = config.pop("cell")
         if isinstance(cell, dict):

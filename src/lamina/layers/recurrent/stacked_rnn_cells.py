@@ -8,6 +8,7 @@ import torch
 
 from lamina.layers.base import Layer
 from lamina.layers.recurrent._cell_utils import as_state_list
+from lamina.saving import deserialize_layer, serialize_layer
 
 
 class StackedRNNCells(Layer):
@@ -79,8 +80,6 @@ class StackedRNNCells(Layer):
         return x, new_states
 
     def get_config(self) -> dict:
-        from lamina.saving import serialize_layer
-
         return {
             **super().get_config(),
             "cells": [serialize_layer(cell) for cell in self.cells],
@@ -90,8 +89,6 @@ class StackedRNNCells(Layer):
     def from_config(
         cls, config: dict, custom_objects: dict | None = None
     ) -> StackedRNNCells:
-        from lamina.saving import deserialize_layer
-
         config = dict(config)
         cells = [deserialize_layer(c, custom_objects) for c in config.pop("cells")]
         return cls(cells, **config)

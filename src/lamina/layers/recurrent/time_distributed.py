@@ -8,6 +8,7 @@ import torch
 
 from lamina.layers.base import Layer
 from lamina.layers.recurrent._cell_utils import build_sublayer
+from lamina.saving import deserialize_layer, serialize_layer
 
 
 class TimeDistributed(Layer):
@@ -61,16 +62,12 @@ class TimeDistributed(Layer):
         return y.reshape(b, t, *y.shape[1:])
 
     def get_config(self) -> dict:
-        from lamina.saving import serialize_layer
-
         return {**super().get_config(), "layer": serialize_layer(self.layer)}
 
     @classmethod
     def from_config(
         cls, config: dict, custom_objects: dict | None = None
     ) -> TimeDistributed:
-        from lamina.saving import deserialize_layer
-
         config = dict(config)
         layer = deserialize_layer(config.pop("layer"), custom_objects)
         return cls(layer, **config)
