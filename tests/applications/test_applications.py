@@ -20,6 +20,10 @@ def arch(name, shape=(32, 32, 3), slow=False, **kwargs):
 
 
 ARCHITECTURES = [
+    arch("EfficientNetV2B0", include_top=False, pooling="avg", slow=True),
+    arch("EfficientNetV2B2", classes=3, slow=True),
+    arch("EfficientNetV2S", include_top=False, slow=True),
+    arch("EfficientNetV2M", include_top=False, include_preprocessing=False, slow=True),
     arch("InceptionResNetV2", (75, 75, 3), include_top=False, pooling="max", slow=True),
     arch("InceptionResNetV2", (76, 76, 3), classes=2, slow=True),
     arch("ConvNeXtTiny", include_top=False, pooling="avg", slow=True),
