@@ -237,3 +237,29 @@ def test_audio_dataset_trains_a_model(tmp_path):
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
     h = model.fit(ds, epochs=1, verbose=0)
     assert h.params["steps"] == 2 and np.isfinite(h.history["loss"][0])
+
+
+def test_text_dataset_through_text_vectorization_and_fit(tmp_path):
+    texts = {"neg": ["bad movie", "awful film"], "pos": ["great film", "loved it"]}
+    for cls, items in texts.items():
+        (tmp_path / cls).mkdir()
+        for i, t in enumerate(items):
+            (tmp_path / cls / f"{i}.txt").write_text(t, encoding="utf-8")
+    ds = text_dataset_from_directory(tmp_path, batch_size=2, seed=1, verbose=False)
+    vectorize = layers.TextVectorization(max_tokens=20, output_sequence_length=3)
+    vectorize.adapt(ds.map(lambda x, y: x))
+    assert sorted(vectorize.get_vocabulary()[2:]) == sorted(
+        {"bad", "movie", "awful", "film", "great", "loved", "it"}
+    )
+    lamina.utils.set_random_seed(0)
+    model = lamina.Sequential(
+        [
+            layers.Input((3,), dtype="int64"),
+            layers.Embedding(20, 4),
+            layers.GlobalAveragePooling1D(),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    h = model.fit(ds.map(lambda x, y: (vectorize(x), y)), epochs=2, verbose=0)
+    assert len(h.history["loss"]) == 2 and np.isfinite(h.history["loss"]).all()
