@@ -239,6 +239,52 @@ def test_exceptions_are_well_formed():
     assert not bad_keys, f"keys must be qualified Keras names: {bad_keys}"
 
 
+def test_parameter_rules_on_small_cases():
+    """The checker itself: what passes and what is reported."""
+
+    def keras_fn(x, axis=-1, *, keepdims=False, **kwargs):
+        pass
+
+    def same(x, axis=-1, *, keepdims=False, **kwargs):
+        pass
+
+    def extra_with_default(x, axis=-1, *, keepdims=False, mine=None, **kwargs):
+        pass
+
+    def renamed(y, axis=-1, *, keepdims=False, **kwargs):
+        pass
+
+    def extra_required(x, axis=-1, *, keepdims=False, mine, **kwargs):
+        pass
+
+    def no_kwargs(x, axis=-1, *, keepdims=False):
+        pass
+
+    def keyword_only_axis(x, *, axis=-1, keepdims=False, **kwargs):
+        pass
+
+    class KerasClass:
+        def __init__(self, units, **kwargs):
+            pass
+
+    class NoInit:
+        pass
+
+    assert compare_params(keras_fn, same) is None
+    assert compare_params(keras_fn, extra_with_default) is None
+    assert "names ['x', 'axis', 'keepdims'] in Keras" in compare_params(
+        keras_fn, renamed
+    )
+    assert "without a default: ['mine']" in compare_params(keras_fn, extra_required)
+    assert "Keras takes **kwargs" in compare_params(keras_fn, no_kwargs)
+    assert "`axis` is positional in Keras" in compare_params(
+        keras_fn, keyword_only_axis
+    )
+    assert "Keras exports a class" in compare_params(KerasClass, same)
+    assert compare_params(NoInit, NoInit) is None
+    assert "names ['units']" in compare_params(KerasClass, NoInit)
+
+
 def test_every_keras_name_is_in_lamina_or_listed(keras):
     failures, present = survey()
     exceptions = load_exceptions()
