@@ -231,3 +231,11 @@ def test_sequential_built_by_fit_is_a_graph():
     np.testing.assert_allclose(features[-1], model.predict(X, verbose=0), rtol=1e-6)
     kernel, bias = model.layers[0].get_weights()
     np.testing.assert_allclose(features[0], np.maximum(X @ kernel + bias, 0), atol=1e-5)
+
+
+def test_config_of_a_graph_with_operations_is_refused_not_broken():
+    inputs = lamina.Input(shape=(3,))
+    x = layers.Dense(3)(inputs) + inputs
+    model = lamina.Model(inputs, lamina.ops.mean(x, axis=-1))
+    with pytest.raises(NotImplementedError, match=r"directly \(\['add', 'mean'\]\)"):
+        model.get_config()
