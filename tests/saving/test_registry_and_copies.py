@@ -138,14 +138,6 @@ def test_copies_of_trained_model_predict_and_keep_training(how):
         np.testing.assert_allclose(a, b, atol=1e-6)
 
 
-_NAME_KEYS = (
-    "Sequential and functional models key their modules by layer name, which "
-    "counts every layer made before (issue 10 item 4: the key change belongs in "
-    "models/sequential.py and functional.py, which the graph engineer is editing)"
-)
-
-
-@pytest.mark.xfail(reason=_NAME_KEYS, strict=True)
 def test_load_state_dict_into_fresh_copy():
     model = _trained()
     fresh = _model()
@@ -168,7 +160,6 @@ _KEYS_SCRIPT = textwrap.dedent(
 )
 
 
-@pytest.mark.xfail(reason=_NAME_KEYS, strict=True)
 def test_state_dict_keys_do_not_depend_on_earlier_models():
     outs = [
         subprocess.run(

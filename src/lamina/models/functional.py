@@ -141,13 +141,16 @@ class Functional(Model):
             layer = _stateful_part(node, wrappers)
             if layer is None:
                 continue  # an operation (`x + y`, `ops.mean`): no state
-            key = self._child_key(layer.name)
-            if key in self._modules and self._modules[key] is not layer:
+            if any(m is layer for m in self._modules.values()):
+                continue  # a shared layer, registered at its first call
+            if any(
+                getattr(m, "name", None) == layer.name for m in self._modules.values()
+            ):
                 raise ValueError(
                     f"The name '{layer.name}' is used 2 times in the model. All "
                     "layer names should be unique."
                 )
-            self.add_module(key, layer)
+            self.add_module(self._structural_key(layer), layer)
 
     @property
     def input(self) -> Any:

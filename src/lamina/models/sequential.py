@@ -88,14 +88,13 @@ class Sequential(Model):
             self._maybe_build_from_input()
 
     def _add_child(self, layer: Layer) -> None:
-        key = self._child_key(layer.name)
-        if key in self._modules:
+        if any(getattr(m, "name", None) == layer.name for m in self._modules.values()):
             raise ValueError(
                 "All layers added to a Sequential model should have unique names. "
                 f"Name '{layer.name}' is already the name of a layer in this model. "
                 "Update the `name` argument to pass a unique name."
             )
-        self.add_module(key, layer)
+        self.add_module(self._structural_key(layer), layer)
 
     def pop(self, rebuild: bool = True) -> Layer:
         """Removes and returns the last layer."""

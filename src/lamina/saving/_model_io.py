@@ -15,6 +15,7 @@ from typing import Any
 
 import torch
 
+from lamina._naming import to_snake_case
 from lamina.saving import saving_lib, serialization_lib
 
 _COMPILE_KEYS = (
@@ -148,6 +149,23 @@ class ModelSavingMixin:
             with torch.no_grad():
                 self(torch.zeros(dims, dtype=torch.float32), training=False)
         self.built = True
+
+    # -- state_dict keys ------------------------------------------------------------
+
+    def _structural_key(self, layer: Any) -> str:
+        """The module key of a sublayer: its class in snake case, numbered in
+        this model (`dense`, `dense_1`, ...), as Keras names weight-file groups.
+
+        Never the layer's own name, which counts every layer the process made
+        before: `state_dict` keys depend only on the architecture, so a state
+        dict loads into the same model built anywhere.
+        """
+        base = to_snake_case(type(layer).__name__)
+        key, i = base, 0
+        while key in self._modules or hasattr(type(self), key) or key in self.__dict__:
+            i += 1
+            key = f"{base}_{i}"
+        return key
 
     # -- copies -------------------------------------------------------------------
 
