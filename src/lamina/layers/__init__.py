@@ -78,9 +78,11 @@ from lamina.layers.preprocessing import (
     CenterCrop,
     CutMix,
     Discretization,
+    Equalization,
     HashedCrossing,
     Hashing,
     IntegerLookup,
+    MaxNumBoundingBoxes,
     MelSpectrogram,
     MixUp,
     Normalization,
@@ -96,6 +98,7 @@ from lamina.layers.preprocessing import (
     RandomGrayscale,
     RandomHue,
     RandomInvert,
+    RandomPerspective,
     RandomPosterization,
     RandomRotation,
     RandomSaturation,
@@ -162,6 +165,9 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 GlobalMaxPool3D = GlobalMaxPooling3D
 
 __all__ = [
+    "Equalization",
+    "MaxNumBoundingBoxes",
+    "RandomPerspective",
     "RandomSaturation",
     "RandomHue",
     "RandomColorDegeneration",

@@ -5,9 +5,11 @@ from lamina.layers.preprocessing.category_encoding import CategoryEncoding
 from lamina.layers.preprocessing.center_crop import CenterCrop
 from lamina.layers.preprocessing.cut_mix import CutMix
 from lamina.layers.preprocessing.discretization import Discretization
+from lamina.layers.preprocessing.equalization import Equalization
 from lamina.layers.preprocessing.hashed_crossing import HashedCrossing
 from lamina.layers.preprocessing.hashing import Hashing
 from lamina.layers.preprocessing.integer_lookup import IntegerLookup
+from lamina.layers.preprocessing.max_num_bounding_boxes import MaxNumBoundingBoxes
 from lamina.layers.preprocessing.mel_spectrogram import MelSpectrogram
 from lamina.layers.preprocessing.mix_up import MixUp
 from lamina.layers.preprocessing.normalization import Normalization
@@ -25,6 +27,7 @@ from lamina.layers.preprocessing.random_gaussian_blur import RandomGaussianBlur
 from lamina.layers.preprocessing.random_grayscale import RandomGrayscale
 from lamina.layers.preprocessing.random_hue import RandomHue
 from lamina.layers.preprocessing.random_invert import RandomInvert
+from lamina.layers.preprocessing.random_perspective import RandomPerspective
 from lamina.layers.preprocessing.random_posterization import RandomPosterization
 from lamina.layers.preprocessing.random_rotation import RandomRotation
 from lamina.layers.preprocessing.random_saturation import RandomSaturation
@@ -45,9 +48,11 @@ __all__ = [
     "CenterCrop",
     "CutMix",
     "Discretization",
+    "Equalization",
     "HashedCrossing",
     "Hashing",
     "IntegerLookup",
+    "MaxNumBoundingBoxes",
     "MelSpectrogram",
     "MixUp",
     "Normalization",
@@ -63,6 +68,7 @@ __all__ = [
     "RandomGrayscale",
     "RandomHue",
     "RandomInvert",
+    "RandomPerspective",
     "RandomPosterization",
     "RandomRotation",
     "RandomSaturation",

@@ -60,8 +60,12 @@ def affine_transform(
     interpolation: str = "bilinear",
     fill_mode: str = "constant",
     fill_value: float = 0.0,
+    projective: bool = False,
 ) -> torch.Tensor:
-    """Resamples channels-last `images` `(B, H, W, C)` by `transform` `(B, 8)`."""
+    """Resamples channels-last `images` `(B, H, W, C)` by `transform` `(B, 8)`.
+
+    The last two entries are used only when `projective` (Keras's affine
+    transform ignores them; its perspective transform divides by them)."""
     B, H, W, C = images.shape  # batch, height, width, channels
     dtype, device = images.dtype, images.device
     t = transform.to(dtype)[:, :, None, None]  # (B, 8, 1, 1)
@@ -69,6 +73,9 @@ def affine_transform(
     xs = torch.arange(W, dtype=dtype, device=device)[None, :]
     x_in = t[:, 0] * xs + t[:, 1] * ys + t[:, 2]  # (B, H, W)
     y_in = t[:, 3] * xs + t[:, 4] * ys + t[:, 5]
+    if projective:  # perspective: divide by `c0 x + c1 y + 1`
+        k = t[:, 6] * xs + t[:, 7] * ys + 1.0
+        x_in, y_in = x_in / k, y_in / k
     flat = images.reshape(B, H * W, C)
     out = torch.zeros_like(images)
     for iy, wy in _nodes(y_in, interpolation):

@@ -1,0 +1,104 @@
+"""RandomPerspective: warps images by a random perspective in training."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from lamina.layers.preprocessing._affine import INTERPOLATIONS, affine_transform
+from lamina.layers.preprocessing._image_base import RandomImageLayer, symmetric_factor
+
+
+def homography(start: torch.Tensor, end: torch.Tensor) -> torch.Tensor:
+    """`(B, 8)` perspective transforms mapping each `end` corner to its `start`."""
+    rows = []
+    for i in range(4):
+        ex, ey = end[:, i, 0], end[:, i, 1]
+        sx, sy = start[:, i, 0], start[:, i, 1]
+        one, zero = torch.ones_like(ex), torch.zeros_like(ex)
+        rows.append(
+            torch.stack([ex, ey, one, zero, zero, zero, -sx * ex, -sx * ey], -1)
+        )
+        rows.append(
+            torch.stack([zero, zero, zero, ex, ey, one, -sy * ex, -sy * ey], -1)
+        )
+    matrix = torch.stack(rows, dim=1)  # (B, 8, 8)
+    target = start.reshape(-1, 8, 1)
+    return torch.linalg.solve(matrix, target).reshape(-1, 8)
+
+
+class RandomPerspective(RandomImageLayer):
+    """Moves each image's corners by random offsets and warps it accordingly.
+
+    Each corner `p` goes to `p + p * d`, `d` uniform in `[-scale / 2, scale /
+    2]` per coordinate (so the top-left corner stays, as in Keras); points
+    outside the image take `fill_value`. An image is warped when a uniform draw
+    falls below a probability drawn from `factor`. Seeded draws on the images'
+    device; identity in inference.
+
+    Args:
+        factor: probability range, a float in `[0, 1]` or a pair (default 1).
+        scale: size of the corner offsets, in `[0, 1]` (default 1).
+        interpolation: `"bilinear"` (default) or `"nearest"`.
+        fill_value: the value outside the image.
+        seed: integer seed.
+        data_format: `"channels_last"` (default) or `"channels_first"`.
+
+    Example:
+    >>> import lamina
+    >>> lamina.layers.RandomPerspective(seed=0)(np.ones((2, 5, 5, 3))).shape
+    torch.Size([2, 5, 5, 3])
+    """
+
+    def __init__(
+        self,
+        factor: Any = 1.0,
+        scale: float = 1.0,
+        interpolation: str = "bilinear",
+        fill_value: float = 0.0,
+        seed: int | None = None,
+        data_format: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.factor = symmetric_factor("factor", factor, (0, 1))
+        if scale < 0.0 or scale > 1.0:
+            raise ValueError(
+                f"The `scale` argument should be a number in the range [0,1]. "
+                f"Received: scale={scale}"
+            )
+        if interpolation not in INTERPOLATIONS:
+            raise NotImplementedError(
+                f"Unknown `interpolation` {interpolation}. Expected of one "
+                f"{INTERPOLATIONS}."
+            )
+        self.scale = scale
+        self.interpolation = interpolation
+        self.fill_value = fill_value
+
+    def _augment(self, x: torch.Tensor) -> torch.Tensor:
+        if x.device.type == "meta":
+            return x
+        B, H, W = x.shape[:3]  # batch, height, width
+        probability = self._uniform((B,), *self.factor, x)
+        apply = self._uniform((B,), 0.0, 1.0, x) < probability
+        offsets = self._uniform((B, 4, 2), -0.5 * self.scale, 0.5 * self.scale, x)
+        corners = [[0.0, 0.0], [W - 1, 0.0], [0.0, H - 1], [W - 1, H - 1]]
+        start = torch.tensor(corners, dtype=x.dtype, device=x.device).expand(B, 4, 2)
+        end = start + start * offsets
+        transform = homography(start, end)
+        warped = affine_transform(
+            x, transform, self.interpolation, "constant", self.fill_value, True
+        )
+        return torch.where(apply[:, None, None, None], warped, x)
+
+    def get_config(self) -> dict:
+        return {
+            **self._config(),
+            "factor": self.factor,
+            "scale": self.scale,
+            "interpolation": self.interpolation,
+            "fill_value": self.fill_value,
+            "seed": self.seed,
+        }
