@@ -115,3 +115,13 @@ def test_profile_batch_writes_a_torch_profiler_trace(tmp_path):
     _model().fit(x, y, epochs=1, batch_size=4, verbose=0, callbacks=[cb])
     traces = list((tmp_path / "train").glob("*.pt.trace.json"))
     assert len(traces) == 1 and traces[0].stat().st_size > 0
+
+
+def test_steps_per_second_is_logged(tmp_path):
+    x, y = _data()
+    cb = callbacks.TensorBoard(
+        log_dir=tmp_path, write_steps_per_second=True, write_graph=False
+    )
+    _model().fit(x, y, epochs=2, batch_size=4, verbose=0, callbacks=[cb])
+    logged = _scalars(_read(tmp_path / "train"), "epoch_steps_per_second")
+    assert [s for s, _ in logged] == [0, 1] and all(v > 0 for _, v in logged)

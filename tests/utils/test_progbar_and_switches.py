@@ -168,3 +168,14 @@ def test_max_epochs_and_steps_cap_fit(limits):
     assert steps == [0, 1, 2, 0, 1, 2]
     with pytest.raises(ValueError, match="Received: max_epochs=0"):
         config.set_max_epochs(0)
+
+
+def test_progbar_redraws_in_place_in_a_jupyter_kernel(monkeypatch):
+    import sys
+    import types
+
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    out = io.StringIO()  # a notebook's stream is no terminal
+    bar = utils.Progbar(2, verbose=1, stream=out, interval=0)
+    bar.update(1, [("loss", 1.0)])
+    assert out.getvalue().startswith("\r1/2 ")

@@ -113,6 +113,9 @@ class Progbar:
         return self._stream if self._stream is not None else sys.stdout
 
     def _dynamic(self) -> bool:
+        """Redraw in place on a terminal or in a Jupyter kernel, as Keras does."""
+        if "ipykernel" in sys.modules:
+            return True
         return bool(getattr(self.stream, "isatty", lambda: False)())
 
     def update(
