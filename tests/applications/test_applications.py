@@ -123,3 +123,57 @@ def test_branching_model_lists_layers_as_keras_and_loads_its_file(keras, tmp_pat
         keras.ops.convert_to_numpy(theirs(x)),
         atol=1e-5,
     )
+
+
+@pytest.mark.parametrize(
+    ("ours", "config"),
+    [
+        pytest.param(
+            "NASNetMobile",
+            {
+                "penultimate_filters": 1056,
+                "num_blocks": 4,
+                "stem_block_filters": 32,
+                "skip_reduction": False,
+                "default_size": 224,
+            },
+            marks=pytest.mark.slow,
+        ),
+        pytest.param(
+            "NASNetLarge",
+            {
+                "penultimate_filters": 4032,
+                "num_blocks": 6,
+                "stem_block_filters": 96,
+                "skip_reduction": True,
+                "default_size": 331,
+            },
+            marks=pytest.mark.slow,
+        ),
+    ],
+)
+def test_nasnet_matches_keras_base_builder(keras, ours, config, tmp_path):
+    # Keras refuses NASNetMobile on its torch backend, so its NASNet builder,
+    # which works there, is the oracle for both variants.
+    from keras.src.applications import nasnet
+
+    keras.backend.clear_session()
+    lamina.backend.clear_session()
+    shape = (32, 32, 3)
+    theirs = nasnet.NASNet(shape, include_top=False, weights=None, **config)
+    mine = getattr(applications, ours)(
+        input_shape=shape, include_top=False, weights=None
+    )
+    assert mine.count_params() == theirs.count_params()
+    assert [layer.name for layer in mine.layers][1:] == [
+        layer.name for layer in theirs.layers
+    ][1:]
+    path = os.path.join(tmp_path, "nasnet.weights.h5")
+    theirs.save_weights(path)
+    mine.load_weights(path)
+    x = np.random.RandomState(0).uniform(-1, 1, (2, *shape)).astype("float32")
+    np.testing.assert_allclose(
+        lamina.ops.convert_to_numpy(mine(x)),
+        keras.ops.convert_to_numpy(theirs(x)),
+        atol=1e-4,
+    )

@@ -17,6 +17,7 @@ from lamina.applications import (
     mobilenet,
     mobilenet_v2,
     mobilenet_v3,
+    nasnet,
     resnet,
     resnet50,
     resnet_v2,
@@ -56,6 +57,7 @@ from lamina.applications.inception_v3 import InceptionV3
 from lamina.applications.mobilenet import MobileNet
 from lamina.applications.mobilenet_v2 import MobileNetV2
 from lamina.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
+from lamina.applications.nasnet import NASNetLarge, NASNetMobile
 from lamina.applications.resnet import ResNet50, ResNet101, ResNet152
 from lamina.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from lamina.applications.vgg16 import VGG16
@@ -63,6 +65,9 @@ from lamina.applications.vgg19 import VGG19
 from lamina.applications.xception import Xception
 
 __all__ = [
+    "NASNetLarge",
+    "NASNetMobile",
+    "nasnet",
     "EfficientNetV2B0",
     "EfficientNetV2B1",
     "EfficientNetV2B2",

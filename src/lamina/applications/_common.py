@@ -18,12 +18,13 @@ from lamina.utils.file_utils import get_file
 class WeightFiles:
     """Where Keras publishes an architecture's ImageNet weights.
 
-    `origin` is the folder URL; `top`/`notop` are `(file_name, file_hash)`.
+    `origin` is the folder URL; `top`/`notop` are `(file_name, file_hash)`, or
+    `(file_name, file_hash, url)` where the URL's name differs from the cached one.
     """
 
     origin: str
-    top: tuple[str, str | None] | None
-    notop: tuple[str, str | None] | None
+    top: tuple | None
+    notop: tuple | None
 
 
 def check_arguments(weights: Any, include_top: bool, classes: int) -> None:
