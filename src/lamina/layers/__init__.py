@@ -73,6 +73,7 @@ from lamina.layers.pooling.global_max_pooling import (
 )
 from lamina.layers.pooling.max_pooling import MaxPooling1D, MaxPooling2D, MaxPooling3D
 from lamina.layers.preprocessing import (
+    AugMix,
     AutoContrast,
     CategoryEncoding,
     CenterCrop,
@@ -87,6 +88,7 @@ from lamina.layers.preprocessing import (
     MixUp,
     Normalization,
     Pipeline,
+    RandAugment,
     RandomBrightness,
     RandomColorDegeneration,
     RandomColorJitter,
@@ -165,6 +167,8 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 GlobalMaxPool3D = GlobalMaxPooling3D
 
 __all__ = [
+    "RandAugment",
+    "AugMix",
     "Equalization",
     "MaxNumBoundingBoxes",
     "RandomPerspective",

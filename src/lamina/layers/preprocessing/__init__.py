@@ -1,5 +1,6 @@
 """Preprocessing layers: feature engineering and augmentation inside the model."""
 
+from lamina.layers.preprocessing.aug_mix import AugMix
 from lamina.layers.preprocessing.auto_contrast import AutoContrast
 from lamina.layers.preprocessing.category_encoding import CategoryEncoding
 from lamina.layers.preprocessing.center_crop import CenterCrop
@@ -14,6 +15,7 @@ from lamina.layers.preprocessing.mel_spectrogram import MelSpectrogram
 from lamina.layers.preprocessing.mix_up import MixUp
 from lamina.layers.preprocessing.normalization import Normalization
 from lamina.layers.preprocessing.pipeline import Pipeline
+from lamina.layers.preprocessing.rand_augment import RandAugment
 from lamina.layers.preprocessing.random_brightness import RandomBrightness
 from lamina.layers.preprocessing.random_color_degeneration import (
     RandomColorDegeneration,
@@ -43,6 +45,7 @@ from lamina.layers.preprocessing.string_lookup import StringLookup
 from lamina.layers.preprocessing.text_vectorization import TextVectorization
 
 __all__ = [
+    "AugMix",
     "AutoContrast",
     "CategoryEncoding",
     "CenterCrop",
@@ -57,6 +60,7 @@ __all__ = [
     "MixUp",
     "Normalization",
     "Pipeline",
+    "RandAugment",
     "RandomBrightness",
     "RandomColorDegeneration",
     "RandomColorJitter",

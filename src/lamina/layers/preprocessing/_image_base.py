@@ -87,19 +87,28 @@ class RandomImageLayer(ImageLayer):
         )
         return low + (high - low) * u
 
-    def _beta(self, n: int, alpha: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
-        """`n` draws of `Beta(alpha, alpha)` on `like`'s device.
+    def _sample(self, make: Any, shape: tuple, like: torch.Tensor) -> torch.Tensor:
+        """Draws `make(device).sample(shape)` from a torch distribution.
 
-        torch's Beta sampler takes no generator: the device's global RNG is
-        forked and seeded from this layer's seed and a call counter (no sync).
+        torch's Beta/Gamma samplers take no generator: the device's global RNG
+        is forked and seeded from this layer's seed and a call counter, so the
+        draws are reproducible and stay on the device (no sync).
         """
-        count = self.__dict__.setdefault("_beta_calls", 0)
-        self.__dict__["_beta_calls"] = count + 1
+        count = self.__dict__.setdefault("_dist_calls", 0)
+        self.__dict__["_dist_calls"] = count + 1
         devices = [like.device] if like.device.type == "cuda" else []
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(self._base_seed + count)
-            alpha = torch.as_tensor(alpha, dtype=torch.float32, device=like.device)
-            return torch.distributions.Beta(alpha, alpha).sample((n,))
+            return make(like.device).sample(shape)
+
+    def _beta(self, n: int, alpha: Any, like: torch.Tensor) -> torch.Tensor:
+        """`n` draws of `Beta(alpha, alpha)` on `like`'s device."""
+
+        def make(device: torch.device) -> Any:
+            a = torch.as_tensor(alpha, dtype=torch.float32, device=device)
+            return torch.distributions.Beta(a, a)
+
+        return self._sample(make, (n,), like)
 
     def _permutation(self, n: int, like: torch.Tensor) -> torch.Tensor:
         return torch.randperm(

@@ -32,14 +32,17 @@ class AutoContrast(ImageLayer):
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         x, single = self._as_batch(inputs)
+        return self._from_batch(self._augment(x), single)
+
+    def _augment(self, x: torch.Tensor) -> torch.Tensor:
+        """Auto-contrast of a float channels-last batch."""
         y = rescale(x, self.value_range, (0, 255))
         low = y.amin(dim=(1, 2), keepdim=True)
         high = y.amax(dim=(1, 2), keepdim=True)
         scale = 255.0 / (high - low)
         y = (y * scale - low * scale).clamp(0.0, 255.0)
         y = rescale(y, (0, 255), self.value_range)
-        y = torch.where(torch.isnan(y), x, y)
-        return self._from_batch(y, single)
+        return torch.where(torch.isnan(y), x, y)
 
     def get_config(self) -> dict:
         config = {**self._config()}

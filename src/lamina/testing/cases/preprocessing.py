@@ -197,3 +197,8 @@ CASES += [
     # battery's warnings-as-errors refuses; test_geometry_augmentation covers it.
     _case("RandomPerspective", {}, call_kwargs=_INFER),
 ]
+
+CASES += [
+    _case("RandAugment", {}, call_kwargs=_INFER),
+    _case("AugMix", {}, call_kwargs=_INFER),
+]
