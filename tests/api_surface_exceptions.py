@@ -147,7 +147,6 @@ EXCEPTIONS = {
     "keras.legacy.saving.serialize_keras_object": "out of scope: Keras 2 compatibility shims for TensorFlow",
     "keras.losses.Circle": "not yet: issue 13",
     "keras.losses.circle": "not yet: issue 13",
-    "keras.losses.deserialize(params)": "not yet: issue 10",
     "keras.metrics.BinaryIoU": "not yet: issue 13",
     "keras.metrics.ConcordanceCorrelation": "not yet: issue 13",
     "keras.metrics.F1Score": "not yet: issue 13",

@@ -109,11 +109,11 @@ def _serialize_instance(loss: Loss) -> dict[str, Any]:
     return object_dict(loss, module, registered)
 
 
-def deserialize(config: Any, custom_objects: Mapping[str, Any] | None = None) -> Any:
+def deserialize(name: Any, custom_objects: Mapping[str, Any] | None = None) -> Any:
     """Rebuilds a loss from `serialize`'s output or from a name.
 
     Args:
-        config: a dict from `serialize` (or Keras's older `{"class_name",
+        name: a dict from `serialize` (or Keras's older `{"class_name",
             "config"}` form), or a name.
         custom_objects: extra names mapped to loss classes or functions.
 
@@ -123,6 +123,7 @@ def deserialize(config: Any, custom_objects: Mapping[str, Any] | None = None) ->
     Raises:
         ValueError: for an unknown name or a malformed dict.
     """
+    config = name  # Keras calls the argument `name`; it may be a config dict
     if isinstance(config, str):
         return _from_name(config, custom_objects)
     if not isinstance(config, Mapping) or "class_name" not in config:
