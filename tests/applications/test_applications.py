@@ -12,7 +12,7 @@ from lamina import applications
 
 
 def arch(name, shape=(32, 32, 3), slow=False, **kwargs):
-    marks = [pytest.mark.slow] if slow else []
+    marks = [pytest.mark.slow] if slow else []  # the default run keeps one smoke test
     label = ",".join(
         [name, "x".join(map(str, shape[:2]))] + [f"{k}={v}" for k, v in kwargs.items()]
     )
@@ -29,7 +29,7 @@ ARCHITECTURES = [
     arch("ConvNeXtTiny", include_top=False, pooling="avg", slow=True),
     arch("ConvNeXtSmall", classes=3, slow=True),
     arch("ConvNeXtTiny", include_preprocessing=False, include_top=False, slow=True),
-    arch("MobileNetV3Small", alpha=0.75, include_top=False, pooling="avg"),
+    arch("MobileNetV3Small", alpha=0.75, include_top=False, pooling="avg", slow=True),
     arch("MobileNetV3Small", minimalistic=True, classes=4, slow=True),
     arch("MobileNetV3Large", include_top=False, slow=True),
     arch(
@@ -51,7 +51,7 @@ ARCHITECTURES = [
     arch("DenseNet121", include_top=False, pooling="avg", slow=True),
     arch("DenseNet169", classes=3, slow=True),
     arch("DenseNet201", include_top=False, slow=True),
-    arch("MobileNetV2", alpha=0.35, include_top=False, pooling="avg"),
+    arch("MobileNetV2", alpha=0.35, include_top=False, pooling="avg", slow=True),
     arch("MobileNetV2", (48, 48, 3), alpha=0.5, classes=5, slow=True),
     arch("ResNet50", include_top=False, slow=True),
     arch("ResNet50", classes=4, slow=True),
@@ -60,7 +60,7 @@ ARCHITECTURES = [
     arch("ResNet50V2", include_top=False, pooling="avg", slow=True),
     arch("ResNet101V2", slow=True, include_top=False),
     arch("ResNet152V2", slow=True, classes=3),
-    arch("VGG16", include_top=False, pooling="avg"),
+    arch("VGG16", include_top=False, pooling="avg", slow=True),
     arch("VGG19", include_top=False, pooling="max", slow=True),
     arch("VGG16", (32, 32, 3), include_top=True, classes=7, slow=True),
 ]
