@@ -60,7 +60,6 @@ EXCEPTIONS = {
     "keras.layers.InputSpec(params)": "not yet: issue 13",
     "keras.layers.JaxLayer": "out of scope: JAX bridge",
     "keras.layers.LayerNormalization(params)": "not yet: issue 13",
-    "keras.layers.RandomElasticTransform": "not yet: issue 13",
     "keras.layers.SpatialDropout1D(params)": "not yet: issue 13",
     "keras.layers.SpatialDropout2D(params)": "not yet: issue 13",
     "keras.layers.SpatialDropout3D(params)": "not yet: issue 13",

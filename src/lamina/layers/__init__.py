@@ -94,6 +94,7 @@ from lamina.layers.preprocessing import (
     RandomColorJitter,
     RandomContrast,
     RandomCrop,
+    RandomElasticTransform,
     RandomErasing,
     RandomFlip,
     RandomGaussianBlur,
@@ -167,6 +168,7 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 GlobalMaxPool3D = GlobalMaxPooling3D
 
 __all__ = [
+    "RandomElasticTransform",
     "RandAugment",
     "AugMix",
     "Equalization",

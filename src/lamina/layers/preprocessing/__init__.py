@@ -23,6 +23,7 @@ from lamina.layers.preprocessing.random_color_degeneration import (
 from lamina.layers.preprocessing.random_color_jitter import RandomColorJitter
 from lamina.layers.preprocessing.random_contrast import RandomContrast
 from lamina.layers.preprocessing.random_crop import RandomCrop
+from lamina.layers.preprocessing.random_elastic_transform import RandomElasticTransform
 from lamina.layers.preprocessing.random_erasing import RandomErasing
 from lamina.layers.preprocessing.random_flip import RandomFlip
 from lamina.layers.preprocessing.random_gaussian_blur import RandomGaussianBlur
@@ -66,6 +67,7 @@ __all__ = [
     "RandomColorJitter",
     "RandomContrast",
     "RandomCrop",
+    "RandomElasticTransform",
     "RandomErasing",
     "RandomFlip",
     "RandomGaussianBlur",

@@ -54,28 +54,17 @@ def _nodes(coord: torch.Tensor, interpolation: str) -> list:
     return [(index, 1 - upper_weight), (index + 1, upper_weight)]
 
 
-def affine_transform(
+def sample(
     images: torch.Tensor,
-    transform: torch.Tensor,
+    x_in: torch.Tensor,
+    y_in: torch.Tensor,
     interpolation: str = "bilinear",
     fill_mode: str = "constant",
     fill_value: float = 0.0,
-    projective: bool = False,
 ) -> torch.Tensor:
-    """Resamples channels-last `images` `(B, H, W, C)` by `transform` `(B, 8)`.
-
-    The last two entries are used only when `projective` (Keras's affine
-    transform ignores them; its perspective transform divides by them)."""
+    """Reads channels-last `images` `(B, H, W, C)` at the points `(x_in, y_in)`
+    (each `(B, H, W)`, in pixels) with Keras's neighbour and fill rules."""
     B, H, W, C = images.shape  # batch, height, width, channels
-    dtype, device = images.dtype, images.device
-    t = transform.to(dtype)[:, :, None, None]  # (B, 8, 1, 1)
-    ys = torch.arange(H, dtype=dtype, device=device)[:, None]
-    xs = torch.arange(W, dtype=dtype, device=device)[None, :]
-    x_in = t[:, 0] * xs + t[:, 1] * ys + t[:, 2]  # (B, H, W)
-    y_in = t[:, 3] * xs + t[:, 4] * ys + t[:, 5]
-    if projective:  # perspective: divide by `c0 x + c1 y + 1`
-        k = t[:, 6] * xs + t[:, 7] * ys + 1.0
-        x_in, y_in = x_in / k, y_in / k
     flat = images.reshape(B, H * W, C)
     out = torch.zeros_like(images)
     for iy, wy in _nodes(y_in, interpolation):
@@ -91,3 +80,28 @@ def affine_transform(
             weight = 1.0 if wy is None else (wy * wx)[..., None]
             out = out + weight * vals
     return out
+
+
+def affine_transform(
+    images: torch.Tensor,
+    transform: torch.Tensor,
+    interpolation: str = "bilinear",
+    fill_mode: str = "constant",
+    fill_value: float = 0.0,
+    projective: bool = False,
+) -> torch.Tensor:
+    """Resamples channels-last `images` `(B, H, W, C)` by `transform` `(B, 8)`.
+
+    The last two entries are used only when `projective` (Keras's affine
+    transform ignores them; its perspective transform divides by them)."""
+    H, W = images.shape[1], images.shape[2]
+    dtype, device = images.dtype, images.device
+    t = transform.to(dtype)[:, :, None, None]  # (B, 8, 1, 1)
+    ys = torch.arange(H, dtype=dtype, device=device)[:, None]
+    xs = torch.arange(W, dtype=dtype, device=device)[None, :]
+    x_in = t[:, 0] * xs + t[:, 1] * ys + t[:, 2]  # (B, H, W)
+    y_in = t[:, 3] * xs + t[:, 4] * ys + t[:, 5]
+    if projective:  # perspective: divide by `c0 x + c1 y + 1`
+        k = t[:, 6] * xs + t[:, 7] * ys + 1.0
+        x_in, y_in = x_in / k, y_in / k
+    return sample(images, x_in, y_in, interpolation, fill_mode, fill_value)

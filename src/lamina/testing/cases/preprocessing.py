@@ -202,3 +202,5 @@ CASES += [
     _case("RandAugment", {}, call_kwargs=_INFER),
     _case("AugMix", {}, call_kwargs=_INFER),
 ]
+
+CASES += [_case("RandomElasticTransform", {}, call_kwargs=_INFER)]
