@@ -342,3 +342,24 @@ def test_build_config_and_compile_config_round_trip():
     assert dense.built
     assert dense.get_build_config() == {"input_shape": (None, 3)}
     assert tuple(dense.kernel.shape) == (3, 2)
+
+
+def _stack(lib, how):
+    if how == "input_shape":
+        return lib.Sequential(
+            [lib.layers.Dense(3, input_shape=(4,)), lib.layers.Dense(2)]
+        )
+    model = lib.Sequential([lib.layers.Dense(3), lib.layers.Dense(2)])
+    model(X4)  # built by the first data it sees
+    return model
+
+
+@pytest.mark.filterwarnings("ignore:Do not pass an `input_shape`")
+@pytest.mark.parametrize("how", ["input_shape", "called_on_data"])
+def test_sequential_without_input_travels_both_ways(keras, how, tmp_path):
+    for src, dst in ((lamina, keras), (keras, lamina)):
+        model = _stack(src, how)
+        path = tmp_path / f"{src.__name__}_{how}.keras"
+        model.save(path)
+        loaded = dst.models.load_model(path)
+        _assert_same(loaded.predict(X4, verbose=0), model.predict(X4, verbose=0))

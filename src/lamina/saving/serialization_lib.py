@@ -106,7 +106,7 @@ def serialize_keras_object(obj: Any) -> Any:
     out: dict[str, Any] = {
         "module": module,
         "class_name": _KERAS_CLASS_NAMES.get(cls.__name__, cls.__name__),
-        "config": _plain(obj.get_config()),
+        "config": _keras_config(obj),
         "registered_name": _registered_name(cls, module),
     }
     if getattr(obj, "built", False) and hasattr(obj, "get_build_config"):
@@ -144,6 +144,16 @@ def _serialize_plain(obj: Any) -> Any:
     if isinstance(obj, types.FunctionType | types.BuiltinFunctionType):
         return _serialize_function(obj)
     return _NOT_PLAIN
+
+
+def _keras_config(obj: Any) -> Any:
+    """`obj.get_config()` as Keras writes it. A layer's `batch_input_shape`
+    (from `input_shape=`) is left out: Keras 3 layers refuse it, and the model's
+    InputLayer or `build_config` carries the shape."""
+    config = _plain(obj.get_config())
+    if isinstance(config, dict) and hasattr(obj, "get_build_config"):
+        config.pop("batch_input_shape", None)
+    return config
 
 
 def _serialize_function(fn: Any) -> dict[str, Any]:
