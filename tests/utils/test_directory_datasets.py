@@ -263,3 +263,30 @@ def test_text_dataset_through_text_vectorization_and_fit(tmp_path):
     model.compile(optimizer="adam", loss="binary_crossentropy")
     h = model.fit(ds.map(lambda x, y: (vectorize(x), y)), epochs=2, verbose=0)
     assert len(h.history["loss"]) == 2 and np.isfinite(h.history["loss"]).all()
+
+
+def test_explicit_labels_and_class_names_order(image_dir):
+    # Labels given per file, in sorted path order (the folders are ignored).
+    ds = image_dataset_from_directory(
+        image_dir,
+        labels=[4, 3, 2, 1, 0],
+        image_size=(4, 6),
+        shuffle=False,
+        verbose=False,
+    )
+    pixels, labels = ds[0]
+    assert ds.class_names == ["0", "1", "2", "3", "4"]
+    assert labels.tolist() == [4, 3, 2, 1, 0]
+    assert (pixels[:, 0, 0, 0] / 10).tolist() == [1, 2, 3, 4, 5]
+    # class_names fixes the label order.
+    swapped = image_dataset_from_directory(
+        image_dir,
+        class_names=["b", "a"],
+        image_size=(4, 6),
+        shuffle=False,
+        verbose=False,
+    )
+    assert swapped.class_names == ["b", "a"]
+    assert swapped[0][1].tolist() == [0, 0, 1, 1, 1]
+    with pytest.raises(ValueError, match="Expected the lengths of `labels` to match"):
+        image_dataset_from_directory(image_dir, labels=[0, 1], verbose=False)
