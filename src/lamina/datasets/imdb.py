@@ -42,7 +42,7 @@ def load_data(
     """
     f = _common.load_npz(_common.fetch(path, "imdb.npz"))
     rng = np.random.RandomState(seed)
-    splits = []
+    splits: list[Any] = []
     for xs, ys in ((f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])):
         order = np.arange(len(xs))
         rng.shuffle(order)
@@ -58,12 +58,12 @@ def load_data(
                 f"After filtering for sequences shorter than maxlen={maxlen}, no "
                 "sequence was kept. Increase maxlen."
             )
-    xs = _common.limit_vocabulary(x_train + x_test, num_words, skip_top, oov_char)
+    words = _common.limit_vocabulary(x_train + x_test, num_words, skip_top, oov_char)
     labels = np.concatenate([y_train, y_test])
     cut = len(x_train)
     return (
-        (np.array(xs[:cut], dtype="object"), labels[:cut]),
-        (np.array(xs[cut:], dtype="object"), labels[cut:]),
+        (np.array(words[:cut], dtype="object"), labels[:cut]),
+        (np.array(words[cut:], dtype="object"), labels[cut:]),
     )
 
 

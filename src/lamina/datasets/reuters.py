@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 
@@ -89,8 +90,8 @@ def load_data(
     f = _common.load_npz(_common.fetch(path, "reuters.npz"))
     order = np.arange(len(f["x"]))
     np.random.RandomState(seed).shuffle(order)
-    xs = _common.shift_words(f["x"][order], start_char, index_from)
-    labels = f["y"][order]
+    xs: Any = _common.shift_words(f["x"][order], start_char, index_from)
+    labels: Any = f["y"][order]
     if maxlen:
         xs, labels = _common.drop_long(maxlen, xs, labels)
     xs = _common.limit_vocabulary(xs, num_words, skip_top, oov_char)

@@ -123,7 +123,7 @@ def _unbatch(batch: Any) -> Any:
 class _Derived(PyDataset):
     """A dataset built on another one, keeping its length, hooks and workers."""
 
-    def __init__(self, parent: PyDataset) -> None:
+    def __init__(self, parent: Any) -> None:
         super().__init__(
             workers=parent.workers,
             use_multiprocessing=parent.use_multiprocessing,
@@ -155,7 +155,7 @@ class _Derived(PyDataset):
 class MappedBatches(_Derived):
     """Batches of another dataset passed through `fn`."""
 
-    def __init__(self, parent: PyDataset, fn: Callable) -> None:
+    def __init__(self, parent: Any, fn: Callable) -> None:
         super().__init__(parent)
         self.fn = fn
 
@@ -167,7 +167,7 @@ class MappedBatches(_Derived):
 class TakenBatches(_Derived):
     """The first `count` batches of another dataset."""
 
-    def __init__(self, parent: PyDataset, count: int) -> None:
+    def __init__(self, parent: Any, count: int) -> None:
         super().__init__(parent)
         self.limit = len(parent) if count < 0 else min(int(count), len(parent))
 
@@ -218,7 +218,7 @@ def split_dataset(
             "lamina's `split_dataset` returns torch datasets: `preferred_backend` "
             f"must be None or 'torch'. Received: preferred_backend={preferred_backend!r}"
         )
-    data = _as_torch_dataset(dataset)
+    data: Any = _as_torch_dataset(dataset)
     if left_size is None and right_size is None:
         raise ValueError(
             "At least one of the `left_size` or `right_size` must be specified. "
@@ -360,7 +360,7 @@ def index_directory(
             print(f"Found {len(paths)} files belonging to {len(names or [])} classes.")
     if shuffle:
         if seed is None:
-            seed = int(np.random.randint(1e6))
+            seed = int(np.random.randint(1_000_000))
         np.random.RandomState(seed).shuffle(paths)
         if label_array is not None:
             np.random.RandomState(seed).shuffle(label_array)
@@ -398,7 +398,7 @@ def _class_folders(
 
 
 def _walk_files(folder: str, follow_links: bool, formats: tuple[str, ...]) -> list:
-    out = []
+    out: list[str] = []
     walk = sorted(os.walk(folder, followlinks=follow_links), key=lambda w: w[0])
     for root, _, files in walk:
         out.extend(

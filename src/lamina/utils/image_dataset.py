@@ -93,7 +93,7 @@ def image_dataset_from_directory(
         labels, label_mode = None, None
     du.check_validation_split_arg(validation_split, subset, shuffle, seed)
     if seed is None:
-        seed = int(np.random.randint(1e6))
+        seed = int(np.random.randint(1_000_000))
     paths, label_array, names = du.index_directory(
         directory,
         labels,

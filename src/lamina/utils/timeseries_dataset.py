@@ -65,7 +65,7 @@ def timeseries_dataset_from_array(
     starts = np.arange(0, max(num_windows, 0), sequence_stride) + start
     if shuffle:
         if seed is None:
-            seed = int(np.random.randint(1e6))
+            seed = int(np.random.randint(1_000_000))
         np.random.RandomState(seed).shuffle(starts)
     steps = np.arange(sequence_length) * sampling_rate
 
