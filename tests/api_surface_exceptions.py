@@ -123,7 +123,6 @@ EXCEPTIONS = {
     "keras.quantizers.serialize": "out of scope: int8/float8/GPTQ quantization; not planned by any issue",
     "keras.quantizers.unpack_int4": "out of scope: int8/float8/GPTQ quantization; not planned by any issue",
     "keras.remat": "out of scope: rematerialization; not planned by any issue",
-    "keras.saving.KerasFileEditor": "not yet: issue 10",
     "keras.utils.Config": "not yet: issue 11",
     "keras.utils.CustomObjectScope": "not yet: issue 11",
     "keras.utils.FeatureSpace": "not yet: issue 11",

@@ -14,6 +14,7 @@ from lamina._registry import (
     get_registered_object,
     register_keras_serializable,
 )
+from lamina.saving.file_editor import KerasFileEditor
 from lamina.saving.saving_lib import load_model, load_weights, save_model, save_weights
 from lamina.saving.serialization import deserialize_layer, serialize_layer
 from lamina.saving.serialization_lib import (
@@ -23,6 +24,7 @@ from lamina.saving.serialization_lib import (
 
 __all__ = [
     "CustomObjectScope",
+    "KerasFileEditor",
     "custom_object_scope",
     "deserialize_keras_object",
     "deserialize_layer",
