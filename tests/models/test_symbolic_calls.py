@@ -184,6 +184,14 @@ def test_ops_on_keras_tensors_build_graph_nodes(fn, ref):
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
+def test_numpy_operands_on_the_left_build_nodes():
+    inputs = lamina.Input(shape=(3,))
+    outs = [np.float32(2.0) * inputs, np.arange(3, dtype="float32") - inputs]
+    got = lamina.Model(inputs, outs).predict(X, verbose=0)
+    np.testing.assert_allclose(got[0], 2.0 * X)
+    np.testing.assert_allclose(got[1], np.arange(3) - X)
+
+
 def test_static_facts_of_keras_tensors():
     x = lamina.Input(shape=(3, 2), dtype="int32")
     assert ops.shape(x) == (None, 3, 2)

@@ -88,6 +88,9 @@ class KerasTensor:
         )
 
     __array__ = numpy
+    # `np.ones(3) + x` and `np.float32(2) * x`: numpy steps aside, so Python
+    # calls the KerasTensor's reflected operator, which records a node.
+    __array_ufunc__ = None
 
     # The operators build graph nodes; each maps to the `lamina.ops` function.
     def __add__(self, other: Any) -> Any:
