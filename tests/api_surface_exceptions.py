@@ -51,7 +51,6 @@ EXCEPTIONS = {
     "keras.initializers.STFT": "not yet: issue 13",
     "keras.initializers.STFTInitializer": "not yet: issue 13",
     "keras.initializers.stft": "not yet: issue 13",
-    "keras.layers.ContrastLimitedAdaptiveHistogramEqualization": "not yet: issue 13",
     "keras.layers.Dense(params)": "out of scope: LoRA and quantization arguments (lora_rank, lora_alpha, quantization_config); not planned by any issue",
     "keras.layers.Embedding(params)": "out of scope: LoRA and quantization arguments (lora_rank, lora_alpha, quantization_config); not planned by any issue",
     "keras.layers.FlaxLayer": "out of scope: JAX/Flax bridge",

@@ -83,3 +83,29 @@ def test_max_num_bounding_boxes_pads_and_truncates():
     }
     with pytest.raises(KeyError, match="unsupported keys in `bounding_boxes`"):
         layers.MaxNumBoundingBoxes(2)(bad)
+
+
+@pytest.mark.parametrize(
+    ("shape", "kwargs"),
+    [
+        ((2, 16, 16, 3), {}),
+        ((2, 13, 10, 1), {"tile_grid_size": (3, 2)}),
+        ((1, 60, 50, 1), {"tile_grid_size": (3, 4), "clip_limit": 9.0}),
+        ((1, 9, 11, 3), {"clip_limit": 0, "tile_grid_size": (2, 3)}),
+        (
+            (2, 8, 8, 3),
+            {"value_range": (0, 1), "clip_limit": 2.0, "tile_grid_size": (2, 2)},
+        ),
+    ],
+)
+def test_clahe_matches_keras(keras, shape, kwargs):
+    x = np.round(np.random.default_rng(0).uniform(0, 255, shape) ** 0.9).astype(
+        "float32"
+    )
+    if kwargs.get("value_range") == (0, 1):
+        x = x / 255.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        k = keras.layers.ContrastLimitedAdaptiveHistogramEqualization(**kwargs)(x)
+    out = layers.ContrastLimitedAdaptiveHistogramEqualization(**kwargs)(x)
+    np.testing.assert_allclose(_np(out), _np(k), atol=1e-4)

@@ -77,6 +77,7 @@ from lamina.layers.preprocessing import (
     AutoContrast,
     CategoryEncoding,
     CenterCrop,
+    ContrastLimitedAdaptiveHistogramEqualization,
     CutMix,
     Discretization,
     Equalization,
@@ -168,6 +169,7 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 GlobalMaxPool3D = GlobalMaxPooling3D
 
 __all__ = [
+    "ContrastLimitedAdaptiveHistogramEqualization",
     "RandomElasticTransform",
     "RandAugment",
     "AugMix",

@@ -4,6 +4,9 @@ from lamina.layers.preprocessing.aug_mix import AugMix
 from lamina.layers.preprocessing.auto_contrast import AutoContrast
 from lamina.layers.preprocessing.category_encoding import CategoryEncoding
 from lamina.layers.preprocessing.center_crop import CenterCrop
+from lamina.layers.preprocessing.clahe import (
+    ContrastLimitedAdaptiveHistogramEqualization,
+)
 from lamina.layers.preprocessing.cut_mix import CutMix
 from lamina.layers.preprocessing.discretization import Discretization
 from lamina.layers.preprocessing.equalization import Equalization
@@ -50,6 +53,7 @@ __all__ = [
     "AutoContrast",
     "CategoryEncoding",
     "CenterCrop",
+    "ContrastLimitedAdaptiveHistogramEqualization",
     "CutMix",
     "Discretization",
     "Equalization",

@@ -204,3 +204,11 @@ CASES += [
 ]
 
 CASES += [_case("RandomElasticTransform", {}, call_kwargs=_INFER)]
+
+CASES += [
+    _case(
+        "ContrastLimitedAdaptiveHistogramEqualization",
+        {"tile_grid_size": (2, 3)},
+        (2, 6, 9, 3),
+    ),
+]
