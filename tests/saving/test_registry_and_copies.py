@@ -266,3 +266,141 @@ def test_custom_function_names_resolve_through_scope(tmp_path):
     np.testing.assert_allclose(
         loaded.predict(X, verbose=0), model.predict(X, verbose=0), rtol=1e-6
     )
+
+
+def _dense_config(name, units, activation):
+    return {
+        "name": name,
+        "trainable": True,
+        "dtype": "float32",
+        "units": units,
+        "activation": activation,
+        "use_bias": True,
+        "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
+        "bias_initializer": {"class_name": "Zeros", "config": {}},
+        "kernel_regularizer": None,
+        "bias_regularizer": None,
+        "activity_regularizer": None,
+        "kernel_constraint": None,
+        "bias_constraint": None,
+    }
+
+
+def _input_config(name, width):
+    return {
+        "class_name": "InputLayer",
+        "config": {
+            "batch_input_shape": [None, width],
+            "dtype": "float32",
+            "sparse": False,
+            "ragged": False,
+            "name": name,
+        },
+        "name": name,
+        "inbound_nodes": [],
+    }
+
+
+def _write_keras2_file(path, weights, training_config):
+    """A tf.keras 2.x functional model file, laid out as TensorFlow wrote them:
+    Keras 2's list-form inbound nodes and `layer/weight:0` weight names."""
+    import json
+
+    import h5py
+
+    layers = [
+        _input_config("input_1", 3),
+        _input_config("input_2", 2),
+        {
+            "class_name": "Concatenate",
+            "config": {
+                "name": "concatenate",
+                "trainable": True,
+                "dtype": "float32",
+                "axis": -1,
+            },
+            "name": "concatenate",
+            "inbound_nodes": [[["input_1", 0, 0, {}], ["input_2", 0, 0, {}]]],
+        },
+        {
+            "class_name": "Dense",
+            "config": _dense_config("dense", 4, "relu"),
+            "name": "dense",
+            "inbound_nodes": [[["concatenate", 0, 0, {}]]],
+        },
+        {
+            "class_name": "Dense",
+            "config": _dense_config("dense_1", 1, "linear"),
+            "name": "dense_1",
+            "inbound_nodes": [[["dense", 0, 0, {}]]],
+        },
+    ]
+    config = {
+        "class_name": "Functional",
+        "config": {
+            "name": "model",
+            "layers": layers,
+            "input_layers": [["input_1", 0, 0], ["input_2", 0, 0]],
+            "output_layers": [["dense_1", 0, 0]],
+        },
+    }
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = "2.12.0"
+        f.attrs["backend"] = "tensorflow"
+        f.attrs["model_config"] = json.dumps(config)
+        if training_config is not None:
+            f.attrs["training_config"] = json.dumps(training_config)
+        group = f.create_group("model_weights")
+        names = ["input_1", "input_2", "concatenate", "dense", "dense_1"]
+        group.attrs["layer_names"] = np.array([n.encode() for n in names])
+        for name in names:
+            layer = group.create_group(name)
+            held = weights.get(name, [])
+            wnames = [f"{name}/kernel:0", f"{name}/bias:0"][: len(held)]
+            layer.attrs["weight_names"] = np.array([w.encode() for w in wnames])
+            for wname, value in zip(wnames, held):
+                layer.create_dataset(wname, data=value)
+
+
+def test_keras2_tf_keras_file_loads(tmp_path):
+    rng = np.random.default_rng(5)
+    weights = {
+        "dense": [
+            rng.normal(size=(5, 4)).astype("float32"),
+            rng.normal(size=4).astype("float32"),
+        ],
+        "dense_1": [
+            rng.normal(size=(4, 1)).astype("float32"),
+            rng.normal(size=1).astype("float32"),
+        ],
+    }
+    training = {
+        "loss": "mse",
+        "metrics": None,
+        "weighted_metrics": None,
+        "loss_weights": None,
+        "optimizer_config": {
+            "class_name": "Adam",
+            "config": {
+                "name": "Adam",
+                "learning_rate": 0.001,
+                "beta_1": 0.9,
+                "beta_2": 0.999,
+                "epsilon": 1e-07,
+                "amsgrad": False,
+            },
+        },
+    }
+    _write_keras2_file(tmp_path / "tf2.h5", weights, training)
+    model = lamina.models.load_model(tmp_path / "tf2.h5")
+    a = rng.normal(size=(4, 3)).astype("float32")
+    b = rng.normal(size=(4, 2)).astype("float32")
+    hidden = np.maximum(
+        np.concatenate([a, b], 1) @ weights["dense"][0] + weights["dense"][1], 0
+    )
+    expected = hidden @ weights["dense_1"][0] + weights["dense_1"][1]
+    np.testing.assert_allclose(
+        model.predict([a, b], verbose=0), expected, rtol=1e-5, atol=1e-6
+    )
+    assert type(model.optimizer).__name__ == "Adam"
+    model.fit([a, b], expected, epochs=1, verbose=0)  # compiled: it trains

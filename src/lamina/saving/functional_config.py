@@ -166,6 +166,8 @@ def _ready(node: Any, created: dict) -> bool:
     if isinstance(node, dict):
         _map_json(check, node.get("args", []))
         _map_json(check, node.get("kwargs", {}))
+    else:
+        found.extend(tuple(entry[:3]) in created for entry in node)
     return all(found)
 
 
@@ -185,7 +187,20 @@ def _resolve(node: Any, created: dict) -> tuple[list, dict]:
         args = [_map_json(fetch, a) for a in node.get("args", [])]
         kwargs = {k: _map_json(fetch, v) for k, v in node.get("kwargs", {}).items()}
         return args, kwargs
+    if isinstance(node, list) and all(isinstance(e, list) for e in node):
+        return _resolve_legacy(node, fetch)
     raise ValueError(f"Unsupported inbound node format: {node!r}")
+
+
+def _resolve_legacy(node: list, fetch: Any) -> tuple[list, dict]:
+    """Keras 2's node: `[[layer, node_index, tensor_index, kwargs], ...]`, one
+    entry per input tensor; a single input is passed alone, several as a list."""
+    tensors = [
+        fetch({"class_name": "__keras_tensor__", "config": {"keras_history": e[:3]}})
+        for e in node
+    ]
+    kwargs = dict(node[0][3]) if node and len(node[0]) > 3 and node[0][3] else {}
+    return [tensors[0] if len(tensors) == 1 else tensors], kwargs
 
 
 def _map_json(fn: Any, value: Any) -> Any:
