@@ -53,8 +53,10 @@ class TextVectorization(Layer):
     >>> import lamina
     >>> layer = lamina.layers.TextVectorization(output_sequence_length=4)
     >>> layer.adapt(["the cat sat", "the dog"])
+    >>> layer.get_vocabulary()  # by count, then token descending
+    ['', '[UNK]', 'the', 'sat', 'dog', 'cat']
     >>> layer(["The cat ran!"]).tolist()
-    [[2, 3, 1, 0]]
+    [[2, 5, 1, 0]]
     """
 
     def __init__(
