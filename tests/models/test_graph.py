@@ -239,3 +239,18 @@ def test_config_of_a_graph_with_operations_is_refused_not_broken():
     model = lamina.Model(inputs, lamina.ops.mean(x, axis=-1))
     with pytest.raises(NotImplementedError, match=r"directly \(\['add', 'mean'\]\)"):
         model.get_config()
+
+
+def test_a_layer_without_symbolic_support_leaves_a_plain_stack():
+    class EagerOnly(layers.Layer):
+        """Refuses the stand-ins of a symbolic call (0 samples, meta, ones)."""
+
+        def call(self, x):
+            if x.shape[0] == 0 or x.device.type == "meta" or bool((x == 1).all()):
+                raise NotImplementedError("needs real samples")
+            return x * 2.0
+
+    model = lamina.Sequential([lamina.Input(shape=(3,)), EagerOnly()])
+    with pytest.raises(AttributeError, match="no defined inputs yet"):
+        model.inputs  # noqa: B018
+    np.testing.assert_allclose(model.predict(X, verbose=0), X * 2.0, rtol=1e-6)

@@ -155,7 +155,14 @@ class Sequential(Model):
         self._forget_graph()
         x: Any = inputs
         for layer in self.layers:
-            x = layer(x)
+            try:
+                x = layer(x)
+            except NotImplementedError:
+                # A layer that cannot run symbolically: the model stays a plain
+                # stack (no graph), and runs on data as it comes, as in Keras.
+                self._forget_graph()
+                self.built = True
+                return
             node = getattr(layer, "_inbound_nodes", [None])[-1]
             self._graph_nodes.append((layer, node))
             self._output_shapes[layer.name] = _shape_of(x)
