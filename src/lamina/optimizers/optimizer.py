@@ -239,7 +239,7 @@ class Optimizer(KerasStyleMixin, OptimizerConfig):
         self._step(plan, [group.gather(grads) for group in plan])
 
     def _resolve_variables(
-        self, grads: list[Any], variables: Sequence[torch.Tensor] | None
+        self, grads: Sequence[Any], variables: Sequence[torch.Tensor] | None
     ) -> Sequence[torch.Tensor]:
         """Returns the variables of a step, building the optimizer if needed."""
         if variables is None:
@@ -263,7 +263,7 @@ class Optimizer(KerasStyleMixin, OptimizerConfig):
         return variables
 
     def _make_plan(
-        self, grads: list[Any], variables: Sequence[torch.Tensor], key: tuple
+        self, grads: Sequence[Any], variables: Sequence[torch.Tensor], key: tuple
     ) -> list[Group]:
         """Groups the variables with a gradient; caches the plan under `key`."""
         if not key:
