@@ -334,6 +334,26 @@ CASES = [
     ),
 ]
 
+CTC_LOGITS = (rng.randn(2, 5, 4) * 2).astype("float32")
+CASES += [
+    case(
+        "ctc_decode",
+        CTC_LOGITS,
+        np.array([5, 4]),
+        strategy="beam_search",
+        beam_width=50,
+        top_paths=2,
+    ),
+    case(
+        "ctc_decode",
+        CTC_LOGITS,
+        np.array([5, 5]),
+        strategy="beam_search",
+        beam_width=3,
+        mask_index=3,
+    ),
+]
+
 IMAGE_CASES = [
     case("resize", IMG, (3, 4)),
     case("resize", IMG, (9, 7), interpolation="nearest"),

@@ -6,6 +6,7 @@ returned in their own dtype, as in Keras.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -287,20 +288,30 @@ def ctc_decode(
     merge_repeated: bool = True,
     mask_index: int = 0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Decodes CTC outputs greedily: best class per step, repeats and blanks removed.
+    """Decodes CTC outputs: greedily, or by prefix beam search.
+
+    Args:
+        inputs: `(batch, time, classes)` scores (logits or log-probabilities).
+        sequence_lengths: `(batch,)` valid lengths.
+        strategy: `"greedy"` (best class per step, repeats and blanks removed)
+            or `"beam_search"` (the `top_paths` most probable label sequences,
+            summing over their alignments, from `beam_width` prefixes).
+        beam_width: prefixes kept per step for `"beam_search"`.
+        top_paths: sequences returned per sample for `"beam_search"`.
+        merge_repeated: merge repeated classes (greedy).
+        mask_index: the blank class.
 
     Returns:
-        `(paths, scores)`: paths `(1, batch, time)` padded with -1, and the
-        negative summed best scores `(batch, 1)`.
+        `(paths, scores)`: paths `(top_paths, batch, time)` padded with -1;
+        greedy scores are the negative summed best scores `(batch, 1)`, beam
+        scores the log-probabilities of the sequences `(batch, top_paths)`.
 
     Raises:
         ValueError: for an unknown `strategy`.
-        NotImplementedError: for `"beam_search"`, not yet in lamina.
     """
     if strategy == "beam_search":
-        raise NotImplementedError(
-            "`ctc_decode(strategy='beam_search')` is not in lamina yet; use "
-            "strategy='greedy'."
+        return _ctc_beam_search(
+            inputs, sequence_lengths, beam_width, top_paths, mask_index
         )
     if strategy != "greedy":
         raise ValueError(
@@ -323,3 +334,66 @@ def ctc_decode(
     order = torch.argsort(order, dim=-1, stable=True)
     paths = torch.take_along_dim(best.masked_fill(blank, -1), order, dim=-1)
     return paths[None], -scores.sum(dim=1, keepdim=True)
+
+
+def _logsumexp(a: float, b: float) -> float:
+    """`log(exp(a) + exp(b))` for Python floats (`-inf` allowed)."""
+    if a == -math.inf:
+        return b
+    if b == -math.inf:
+        return a
+    top = max(a, b)
+    return top + math.log1p(math.exp(-abs(a - b)))
+
+
+def _prefix_beam(log_probs: list, blank: int, beam_width: int) -> dict:
+    """CTC prefix beam search over one sequence of per-step log-probabilities.
+
+    Each prefix keeps two log-scores: ending in a blank, and ending in its last
+    label; the score of a prefix is their log-sum.
+    """
+    beams: dict[tuple, tuple[float, float]] = {(): (0.0, -math.inf)}
+    for step in log_probs:
+        nxt: dict[tuple, list[float]] = {}
+        for prefix, (p_blank, p_label) in beams.items():
+            total = _logsumexp(p_blank, p_label)
+            for c, lp in enumerate(step):
+                if c == blank:
+                    entry = nxt.setdefault(prefix, [-math.inf, -math.inf])
+                    entry[0] = _logsumexp(entry[0], total + lp)
+                    continue
+                longer = (*prefix, c)
+                entry = nxt.setdefault(longer, [-math.inf, -math.inf])
+                if prefix and prefix[-1] == c:
+                    entry[1] = _logsumexp(entry[1], p_blank + lp)
+                    same = nxt.setdefault(prefix, [-math.inf, -math.inf])
+                    same[1] = _logsumexp(same[1], p_label + lp)
+                else:
+                    entry[1] = _logsumexp(entry[1], total + lp)
+        ranked = sorted(nxt.items(), key=lambda kv: -_logsumexp(*kv[1]))
+        beams = {k: (v[0], v[1]) for k, v in ranked[:beam_width]}
+    return {k: _logsumexp(*v) for k, v in beams.items()}
+
+
+def _ctc_beam_search(
+    inputs: Any, sequence_lengths: Any, beam_width: int, top_paths: int, mask_index: Any
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """`ctc_decode(strategy="beam_search")` (a Python loop over samples and steps)."""
+    x = float_tensor(inputs)
+    x = x.to(torch.promote_types(x.dtype, torch.float32))
+    log_probs = F.log_softmax(x, dim=-1)
+    batch, steps, classes = x.shape
+    blank = classes - 1 if mask_index is None else int(mask_index)
+    lengths = to_tensor(sequence_lengths).long().tolist()
+    paths = torch.full(
+        (top_paths, batch, steps), -1, dtype=torch.int32, device=x.device
+    )
+    scores = torch.full((batch, top_paths), -math.inf, dtype=x.dtype, device=x.device)
+    for b in range(batch):
+        found = _prefix_beam(log_probs[b, : lengths[b]].tolist(), blank, beam_width)
+        best = sorted(found.items(), key=lambda kv: -kv[1])[:top_paths]
+        for k, (prefix, score) in enumerate(best):
+            if prefix:
+                paths[k, b, : len(prefix)] = torch.tensor(prefix, dtype=torch.int32)
+            scores[b, k] = score
+    return paths, scores
