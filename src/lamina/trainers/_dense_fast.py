@@ -134,18 +134,18 @@ class DenseStep:
         self.layers = layers
         self.activations = activations
         self.loss = loss
-        # Parameters are updated in place, so the objects can be held here;
-        # this skips torch.nn.Module.__getattr__ on every step.
-        self.params = [(layer.kernel, layer.bias) for layer in layers]
+        # Parameters are updated in place, so plain-tensor views of them can
+        # be held for the run (a plan lives one `fit`): no Module.__getattr__
+        # and no tensor-subclass dispatch check on every step.
+        self.params = [
+            (layer.kernel.data, None if layer.bias is None else layer.bias.data)
+            for layer in layers
+        ]
         self.units = layers[-1].units
 
     def usable(self, x: Any, y: Any, sw: Any) -> bool:
         """Per batch: plain 2-D float32 inputs, targets shaped like the output."""
-        if (
-            sw is not None
-            or not isinstance(x, torch.Tensor)
-            or not isinstance(y, torch.Tensor)
-        ):
+        if sw is not None or type(x) is not torch.Tensor or type(y) is not torch.Tensor:
             return False
         if x.dtype != torch.float32 or x.dim() != 2 or y.dtype != torch.float32:
             return False
