@@ -10,6 +10,7 @@ CPU, NCCL on CUDA), so the script needs no change.
 
 from __future__ import annotations
 
+import atexit
 import os
 from typing import Any
 
@@ -47,6 +48,14 @@ def init_process_group(
     if world_size is not None:
         kwargs.update(world_size=world_size, rank=rank)
     dist.init_process_group(**kwargs)
+    # Leave the group before the interpreter tears down (gloo aborts otherwise).
+    atexit.register(_leave)
+
+
+def _leave() -> None:
+    if dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
 
 
 def ensure_initialized() -> bool:

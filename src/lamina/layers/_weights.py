@@ -55,6 +55,13 @@ class WeightsMixin:
                 "anew at every call and never trained. Create weights in "
                 "`build(self, input_shape)` (or `__init__`) and use them in `call()`."
             )
+        if torch.get_default_device().type == "meta":
+            raise ValueError(
+                f"Layer '{self.name}' ({type(self).__name__}) cannot create its "
+                f"weight {name!r} under `with torch.device('meta')`: meta tensors "
+                "hold no values, so the model could never train or predict. Build "
+                "the model outside that block (lamina infers shapes without it)."
+            )
         shape = () if shape is None else tuple(int(s) for s in shape)
         dtype = backend.standardize_dtype(dtype or self.variable_dtype)
         if initializer is None:

@@ -7,6 +7,7 @@ step of `_step.py` (with its private fast paths).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +46,39 @@ class FitData:
 
 
 def _verbose(verbose: Any) -> int:
-    return 1 if verbose == "auto" else int(verbose)
+    if isinstance(verbose, str) and verbose == "auto":
+        return 1
+    if isinstance(verbose, (bool, int, np.integer)) and 0 <= int(verbose) <= 2:
+        return int(verbose)
+    raise ValueError(
+        "`verbose` must be 'auto', 0 (silent), 1 (progress bar) or 2 (one line "
+        f"per epoch). Received: verbose={verbose!r}"
+    )
+
+
+def check_model(model: Any) -> None:
+    """What makes a model unusable for fit/evaluate/predict, said before any work."""
+    if _is_sequential(model) and not model.layers:
+        raise ValueError(
+            f"Sequential model '{model.name}' has no layers: add some with "
+            "`model.add(layer)` (or `Sequential([...])`) before training or "
+            "predicting."
+        )
+    meta = [n for n, t in model.named_parameters() if t.device.type == "meta"]
+    meta += [n for n, t in model.named_buffers() if t.device.type == "meta"]
+    if meta:
+        raise ValueError(
+            f"Model '{model.name}' has weights on the 'meta' device ({meta[0]}, "
+            "...): it was built under `with torch.device('meta')`, so its weights "
+            "hold no values. Build it outside that block, or give it real weights "
+            "first (`model.to_empty(device='cpu')`, then `load_weights` or "
+            "`set_weights`)."
+        )
+
+
+def _is_sequential(model: Any) -> bool:
+    # models sit above the trainers: the class is recognised by name
+    return any(c.__name__ == "Sequential" for c in type(model).__mro__)
 
 
 def _batch_size(batch_size: Any, name: str = "batch_size") -> int:
@@ -65,9 +98,7 @@ def _batch_size(batch_size: Any, name: str = "batch_size") -> int:
 # -- data --------------------------------------------------------------------------
 def prepare_x(model: Any, x: Any) -> Any:
     """Inputs as device tensors, rank-adjusted to the model's inputs as Keras does."""
-    # models sit above the trainers: the class is recognised by name
-    sequential = any(c.__name__ == "Sequential" for c in type(model).__mro__)
-    if isinstance(x, dict) and sequential:
+    if isinstance(x, dict) and _is_sequential(model):
         raise ValueError(
             f"A Sequential model takes one input array, but `x` is a dict with keys "
             f"{sorted(x)}. Pass the array itself, or build a functional model with "
@@ -114,6 +145,12 @@ def _validation_source(model: Any, data: FitData, batch_size: int) -> Any:
     if source is not None:  # a PyDataset, DataLoader, generator, torch Dataset
         return source
     vx, vy, vsw = da.unpack_validation_data(val)
+    if da.num_samples(*_prepare_arrays(model, vx, vy, vsw)[:3]) == 0:
+        raise ValueError(
+            "`validation_data` has 0 samples: there is nothing to validate on, "
+            "and no validation loss to report. Pass validation arrays with rows, "
+            "or leave `validation_data` out."
+        )
     return ArraySource(
         *_prepare_arrays(model, vx, vy, vsw)[:3], val_bs, False, model._device()
     )
@@ -224,11 +261,18 @@ def run_fit(
     validation_freq: int,
 ) -> Any:
     verbose = _verbose(verbose)
+    check_model(model)
     _check_validation_freq(validation_freq)
     epochs = capped(int(epochs), max_epochs())
     dp = _data_parallel.begin(model)  # None unless under torchrun
     source, val = _training_source(model, data)
-    step = train_step_for(model, source.sample())
+    step = train_step_for(model, source.sample())  # builds the model
+    if not model.trainable_weights:  # Keras warns at each step; once is enough
+        warnings.warn(
+            "The model does not have any trainable weights: `fit` will not change "
+            f"model '{model.name}' (its layers are frozen, or have no weights).",
+            stacklevel=3,
+        )
     arrays = isinstance(source, ArraySource)
     if dp is not None:
         source, val = _shard(dp, source, train=True), _shard(dp, val)
@@ -437,10 +481,11 @@ def run_evaluate(
     verbose: Any,
     callbacks: Any,
 ) -> dict:
+    verbose = _verbose(verbose)
+    check_model(model)
     dp = _data_parallel.begin(model)  # None unless under torchrun
     source = _source_for(model, x, y, sample_weight, batch_size, steps)
     step = eval_step_for(model, source.sample(), within_fit=False)
-    verbose = _verbose(verbose)
     if dp is not None:
         source = _shard(dp, source)
         verbose = verbose if dp.chief else 0
@@ -470,6 +515,8 @@ def run_predict(
     steps: Any,
     callbacks: Any,
 ) -> Any:
+    verbose = _verbose(verbose)
+    check_model(model)
     dp = _data_parallel.begin(model)  # None unless under torchrun
     source = make_source(
         x, device=model._device(), batch_size=_batch_size(batch_size), steps=steps
@@ -479,7 +526,6 @@ def run_predict(
         source = ArraySource(
             xs, None, None, _batch_size(batch_size), False, model._device()
         )
-    verbose = _verbose(verbose)
     streamed = dp is not None and not isinstance(source, ArraySource)
     total = steps or source.steps
     if dp is not None:  # each rank predicts its part; every rank returns all

@@ -20,6 +20,7 @@ from lamina.trainers import data_adapter as da
 from lamina.trainers.compile_utils import (
     _NO_LOSS,
     as_list_of_outputs,
+    check_target_values,
     check_targets,
     sample_weights_per_output,
 )
@@ -92,6 +93,7 @@ class StepRunner:
             self.build(y_pred, None if y is None else da.take(y, slice(0, 2)))
         if y is not None and model._compile_loss is not None:
             check_targets(y, self.names, model._compile_loss.needed)
+            check_target_values(y, self.names, model._compile_loss.losses)
         if collect or not self.collected:
             self._collect(fast)
 

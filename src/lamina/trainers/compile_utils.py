@@ -99,6 +99,35 @@ def check_targets(y: Any, names: list[str], needed: list[bool]) -> None:
         )
 
 
+_BINARY_LOSSES = ("binary_crossentropy", "binary_focal_crossentropy")
+
+
+def _loss_name(loss: Any) -> str:
+    fn = getattr(loss, "fn", loss)
+    return str(getattr(fn, "__name__", type(loss).__name__))
+
+
+def check_target_values(y: Any, names: list[str], losses: list) -> None:
+    """Refuses binary cross-entropy targets outside [0, 1], once per run (one
+    read of the targets' range from the device), naming the output."""
+    targets = as_list_of_outputs(y, names) if len(names) > 1 else [y]
+    for name, loss, t in zip(names, losses, targets):
+        if loss is None or not isinstance(t, torch.Tensor) or t.numel() == 0:
+            continue
+        if _loss_name(loss) not in _BINARY_LOSSES:
+            continue
+        low, high = (float(v) for v in torch.aminmax(t.float()))
+        if low < 0 or high > 1:
+            bad = low if low < 0 else high
+            raise ValueError(
+                f"Binary cross-entropy needs targets in [0, 1], but the targets of "
+                f"output '{name}' hold {bad:g} (range [{low:g}, {high:g}]). For "
+                "labels of more than two classes use "
+                "`loss='sparse_categorical_crossentropy'` with one output unit per "
+                "class; for 0/1 labels coded otherwise, map them to 0 and 1."
+            )
+
+
 class LossMean(Mean):
     """Keras's `Mean` for losses, with a one-op update for the built-in step.
 

@@ -11,6 +11,7 @@ rate instead of a dict built per step).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import torch
@@ -48,6 +49,16 @@ def _unpack(data: Any) -> tuple[Any, Any, Any]:
     if isinstance(data, tuple) and len(data) in (1, 2, 3):
         return (*data, None, None)[:3]
     return data, None, None
+
+
+_WARNED: set[str] = set()
+
+
+def _warn_once(key: str, message: str) -> None:
+    """Warns about an accepted-but-ignored argument once per process."""
+    if key not in _WARNED:
+        _WARNED.add(key)
+        warnings.warn(message, stacklevel=3)
 
 
 class Trainer:
@@ -89,6 +100,13 @@ class Trainer:
             weighted_metrics: metrics that take `sample_weight`/`class_weight`.
             jit_compile: True compiles the train step with `torch.compile`.
         """
+        if steps_per_execution != 1:
+            _warn_once(
+                "steps_per_execution",
+                f"`steps_per_execution={steps_per_execution}` has no effect in "
+                "lamina: steps run eagerly one by one (the numbers are the same); "
+                "batch-level callbacks are called after every batch.",
+            )
         self.optimizer = optimizers.get(optimizer)
         if (
             auto_scale_loss
