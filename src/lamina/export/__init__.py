@@ -31,7 +31,7 @@ class ExportArchive:
     >>> model = lamina.Sequential([lamina.layers.Dense(2, input_shape=(3,))])
     >>> archive = ExportArchive()
     >>> archive.track(model)
-    >>> archive.add_endpoint("serve", model.__call__,
+    >>> program = archive.add_endpoint("serve", model.__call__,
     ...     input_signature=[lamina.layers.InputSpec(shape=(None, 3))])
     >>> folder = os.path.join(tempfile.mkdtemp(), "archive")
     >>> archive.write_out(folder, verbose=False)
