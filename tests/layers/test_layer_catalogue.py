@@ -140,7 +140,9 @@ def test_batch_normalization_trains_on_one_row_like_keras(keras):
     layer.set_weights(klayer.get_weights())
     kout = klayer(x, training=True)
     out = layer(x, training=True)
-    np.testing.assert_allclose(out.detach().numpy(), kout.detach().cpu().numpy(), atol=1e-5)
+    np.testing.assert_allclose(
+        out.detach().numpy(), kout.detach().cpu().numpy(), atol=1e-5
+    )
     for lw, kw in zip(layer.get_weights(), klayer.get_weights()):
         np.testing.assert_allclose(lw, kw, atol=1e-6)
 
