@@ -9,6 +9,7 @@ from lamina.layers._symbolic import flatten
 from lamina.layers.base import Layer
 from lamina.layers.core.input_layer import InputLayer
 from lamina.models.functional import Functional
+from lamina.models.model import Model
 from lamina.models.sequential import Sequential
 from lamina.saving.functional_config import functional_from_config
 
@@ -79,7 +80,7 @@ def clone_model(
     return type(model).from_config(model.get_config())
 
 
-def _clone_sequential(model: Sequential, input_tensors: Any, make: Any) -> Sequential:
+def _clone_sequential(model: Sequential, input_tensors: Any, make: Any) -> Model:
     layers = [make(layer) for layer in model.layers]
     if input_tensors is not None:
         tensors = flatten(input_tensors)

@@ -114,8 +114,9 @@ class ModelSavingMixin:
         if kwargs.get("jit_compile") is False:
             kwargs["jit_compile"] = "auto"
         self.compile(**kwargs)
-        if getattr(self, "built", False) and self.optimizer is not None:
-            self.optimizer.build(list(self.trainable_weights))
+        model: Any = self
+        if getattr(model, "built", False) and model.optimizer is not None:
+            model.optimizer.build(list(model.trainable_weights))
 
     # -- build config -------------------------------------------------------------
 
@@ -142,13 +143,14 @@ class ModelSavingMixin:
         shape = config.get("input_shape") if config else None
         if shape is None or getattr(self, "built", False):
             return
+        model: Any = self
         if _overrides_build(type(self)):
-            self.build(tuple(shape))
+            model.build(tuple(shape))
         else:
             dims = [1 if d is None else int(d) for d in shape]
             with torch.no_grad():
-                self(torch.zeros(dims, dtype=torch.float32), training=False)
-        self.built = True
+                model(torch.zeros(dims, dtype=torch.float32), training=False)
+        model.built = True
 
     # -- state_dict keys ------------------------------------------------------------
 
@@ -160,9 +162,10 @@ class ModelSavingMixin:
         before: `state_dict` keys depend only on the architecture, so a state
         dict loads into the same model built anywhere.
         """
+        model: Any = self
         base = to_snake_case(type(layer).__name__)
         key, i = base, 0
-        while key in self._modules or hasattr(type(self), key) or key in self.__dict__:
+        while key in model._modules or hasattr(type(self), key) or key in self.__dict__:
             i += 1
             key = f"{base}_{i}"
         return key

@@ -17,7 +17,7 @@ from lamina.saving.serialization import deserialize_layer, serialize_layer
 
 
 def _history(t: KerasTensor) -> list:
-    node = t.node
+    node: Any = t.node  # set on every tensor a layer call returns
     layer = node.layer
     return [layer.name, layer._inbound_nodes.index(node), t.index]
 
@@ -118,7 +118,7 @@ def functional_from_config(
     # A shared layer's later calls may need layers listed after it: run each
     # call once its inputs exist, pass after pass, as Keras does.
     while pending:
-        waiting = []
+        waiting: list[tuple[str, Any]] = []
         for name, node in pending:
             if any(other == name for other, _ in waiting) or not _ready(node, created):
                 waiting.append((name, node))

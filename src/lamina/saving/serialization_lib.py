@@ -351,7 +351,7 @@ def _accept_keras_keys(cls: Any, inner: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(cls, type):
         return inner
     try:
-        params = inspect.signature(cls.__init__).parameters
+        params = inspect.signature(cls).parameters
     except (TypeError, ValueError):
         return inner
     for key, default in _KERAS_ONLY_DEFAULTS.items():
