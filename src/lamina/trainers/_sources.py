@@ -38,6 +38,8 @@ def is_batch_iterable(x: Any) -> bool:
     """True for DataLoaders, generators and other iterables of batches."""
     if x is None or isinstance(x, (np.ndarray, torch.Tensor, list, tuple, dict, str)):
         return False
+    if da.is_scipy_sparse(x):  # rows densified per batch, as arrays
+        return False
     if hasattr(x, "to_numpy") or hasattr(x, "__array__"):
         return False
     return hasattr(x, "__iter__")

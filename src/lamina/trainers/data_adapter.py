@@ -16,14 +16,48 @@ from lamina import backend
 from lamina.layers._symbolic import flatten, map_structure
 
 
+def is_scipy_sparse(x: Any) -> bool:
+    """A scipy sparse matrix or array (csr, csc, coo, ...), without importing scipy."""
+    return type(x).__module__.startswith("scipy.sparse") and hasattr(x, "tocsr")
+
+
+class SparseRows:
+    """A scipy sparse matrix kept sparse on the host; each batch of rows is
+    densified (`.toarray()`) and moved to the device only when it is taken."""
+
+    def __init__(self, matrix: Any, device: torch.device, name: str) -> None:
+        if len(matrix.shape) != 2:
+            raise ValueError(
+                f"`{name}` is a scipy sparse matrix of shape {matrix.shape}; only "
+                "2-D sparse matrices (samples, features) are supported."
+            )
+        self.matrix = matrix.tocsr()  # csr: fast row slicing
+        self.device = device
+        self.name = name
+        self.shape = tuple(int(d) for d in matrix.shape)
+
+    def rows(self, index: Any) -> SparseRows:
+        """The rows `index` as another sparse block (for validation splits)."""
+        part = SparseRows.__new__(SparseRows)
+        part.matrix, part.device, part.name = self.matrix[index], self.device, self.name
+        part.shape = tuple(int(d) for d in part.matrix.shape)
+        return part
+
+    def __getitem__(self, index: Any) -> torch.Tensor:
+        if isinstance(index, torch.Tensor):
+            index = index.cpu().numpy()
+        return to_tensor(self.matrix[index].toarray(), self.device, self.name)
+
+
 def to_tensor(x: Any, device: torch.device, name: str = "x") -> torch.Tensor:
     """One array-like as a tensor on `device`; floats become floatx."""
     if isinstance(x, torch.Tensor):
         t = x.detach()
     else:
         if hasattr(x, "to_numpy"):  # pandas DataFrame / Series
+            _check_frame_columns(x, name)
             x = x.to_numpy()
-        arr = np.asarray(x)
+        arr = _as_array(x, name)
         if arr.dtype == object or not (
             np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
         ):
@@ -48,6 +82,82 @@ def to_tensor(x: Any, device: torch.device, name: str = "x") -> torch.Tensor:
     return t.to(device, non_blocking=True)
 
 
+def _is_numeric_dtype(dtype: Any) -> bool:
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:  # pandas extension dtypes (category, string, ...)
+        return False
+    return dtype.kind in "biufc"
+
+
+def _check_frame_columns(frame: Any, name: str) -> None:
+    """A pandas DataFrame/Series with non-numeric columns: name the columns."""
+    dtypes = getattr(frame, "dtypes", None)
+    if dtypes is None:
+        return
+    if not hasattr(dtypes, "items"):  # a Series: one dtype
+        if _is_numeric_dtype(dtypes):
+            return
+        bad = [(getattr(frame, "name", None), dtypes)]
+    else:
+        bad = [(col, dt) for col, dt in dtypes.items() if not _is_numeric_dtype(dt)]
+    if not bad:
+        return
+    listed = ", ".join(f"{col!r} ({dt})" for col, dt in bad[:10])
+    more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
+    raise TypeError(
+        f"`{name}` must be numeric data, but the pandas "
+        f"{type(frame).__name__} has non-numeric columns: {listed}{more}. "
+        "Encode them as numbers first (e.g. `pd.get_dummies(df, columns=[...])` or "
+        "`df[col].astype('category').cat.codes`), or drop them."
+    )
+
+
+def _as_array(x: Any, name: str) -> np.ndarray:
+    try:
+        return np.asarray(x)
+    except ValueError:
+        if isinstance(x, (list, tuple)):
+            _check_ragged(x, name)  # raises, naming the ragged row
+        raise
+
+
+def _check_ragged(data: Any, name: str) -> None:
+    """Nested lists whose rows differ in length: name the first ragged row."""
+
+    def shape_of(v: Any) -> tuple | None:
+        if isinstance(v, (list, tuple)):
+            return (len(v),)
+        shape = getattr(v, "shape", None)
+        return tuple(shape) if shape is not None else None
+
+    def walk(rows: Any, where: str) -> None:
+        if not rows or not isinstance(rows, (list, tuple)):
+            return
+        first = shape_of(rows[0])
+        for i, row in enumerate(rows[1:], start=1):
+            this = shape_of(row)
+            if this != first:
+
+                def size(s: tuple | None) -> str:
+                    if s is None:
+                        return "a scalar"
+                    return f"length {s[0]}" if len(s) == 1 else f"shape {s}"
+
+                raise ValueError(
+                    f"`{name}` is a ragged nested list: row {where}[{i}] has "
+                    f"{size(this)}, but row {where}[0] has {size(first)}. Every row "
+                    "must have the same length. Pad the sequences to one length "
+                    "first, e.g. with `lamina.utils.pad_sequences(...)`, or pass a "
+                    "numpy array."
+                )
+        if isinstance(rows[0], (list, tuple)):
+            for i, row in enumerate(rows):
+                walk(row, f"{where}[{i}]")
+
+    walk(data, name)
+
+
 def to_structure(data: Any, device: torch.device, name: str) -> Any:
     """Tensors on `device` in the same lists/tuples/dicts as `data`."""
     if data is None:
@@ -57,14 +167,22 @@ def to_structure(data: Any, device: torch.device, name: str) -> Any:
         and data
         and all(isinstance(v, (int, float, np.number, list, tuple)) for v in data)
     ):  # nested Python numbers: one array (a list of arrays is several inputs)
-        return to_tensor(np.asarray(data), device, name)
+        return to_tensor(_as_array(data, name), device, name)
     if isinstance(data, (list, tuple)) and len(data) == 0:
         raise ValueError(f"`{name}` is empty.")
-    return map_structure(lambda v: to_tensor(v, device, name), _unwrap_pandas(data))
+    return map_structure(
+        lambda v: (
+            SparseRows(v, device, name)
+            if is_scipy_sparse(v)
+            else to_tensor(v, device, name)
+        ),
+        _unwrap_pandas(data, name),
+    )
 
 
-def _unwrap_pandas(data: Any) -> Any:
+def _unwrap_pandas(data: Any, name: str) -> Any:
     if type(data).__name__ == "DataFrame" and hasattr(data, "to_numpy"):
+        _check_frame_columns(data, name)
         return data.to_numpy()
     return data
 
@@ -94,9 +212,18 @@ def take(structure: Any, index: Any) -> Any:
     """Rows `index` (a slice or an index tensor) of every tensor in `structure`."""
     if structure is None:
         return None
-    if isinstance(structure, torch.Tensor):
+    if isinstance(structure, (torch.Tensor, SparseRows)):
         return structure[index]
     return map_structure(lambda t: t[index], structure)
+
+
+def _rows(structure: Any, index: slice) -> Any:
+    """Like `take`, but sparse matrices stay sparse (for validation splits)."""
+    if structure is None:
+        return None
+    return map_structure(
+        lambda t: t.rows(index) if isinstance(t, SparseRows) else t[index], structure
+    )
 
 
 def split_validation(
@@ -114,8 +241,8 @@ def split_validation(
             f"`validation_split`={validation_split} leaves an empty training or "
             f"validation set for {n} samples."
         )
-    train = tuple(take(a, slice(0, cut)) for a in arrays)
-    val = tuple(take(a, slice(cut, n)) for a in arrays)
+    train = tuple(_rows(a, slice(0, cut)) for a in arrays)
+    val = tuple(_rows(a, slice(cut, n)) for a in arrays)
     return train, val
 
 
