@@ -91,8 +91,18 @@ def _close(a, b, case):
         )
 
 
+# Keras 3.15 writes configs it cannot read back itself; lamina refuses them too.
+_KERAS_UNREADABLE = {
+    "RandomShear": "Keras writes x_factor=(-0.2, 0.2), which its constructor refuses"
+}
+
+
 @pytest.mark.parametrize("case", CASES)
-def test_keras_file_loads_in_lamina(keras, case, tmp_path):
+def test_keras_file_loads_in_lamina(keras, case, tmp_path, request):
+    if case.layer in _KERAS_UNREADABLE:
+        request.applymarker(
+            pytest.mark.xfail(reason=_KERAS_UNREADABLE[case.layer], strict=True)
+        )
     kmodel = _model(keras, case)
     rng = np.random.default_rng(1)
     kmodel.set_weights(
