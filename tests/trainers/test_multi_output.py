@@ -145,3 +145,22 @@ def test_a_dict_of_targets_for_a_list_model_is_matched_by_output_name():
     by_name = model.evaluate(x, {"a": ya, "b": yb}, verbose=0)
     by_position = model.evaluate(x, [ya, yb], verbose=0)
     np.testing.assert_allclose(by_name, by_position, rtol=1e-6)
+
+
+def test_targets_only_for_the_outputs_with_a_loss(keras):
+    """Keras's guide on built-in training: with `loss=[None, loss]`, `y` may be a
+    list of one array per output that has a loss."""
+    x, ya, yb = _data()
+    kmodel, lmodel = _pair(keras)
+    histories = []
+    for model in (kmodel, lmodel):
+        model.compile("sgd", loss=[None, "mse"])
+        with pytest.warns(UserWarning, match=r"Gradients do not exist.*a/kernel"):
+            h = model.fit(x, [yb], epochs=2, batch_size=8, shuffle=False, verbose=0)
+        histories.append(h.history)
+    _compare(*histories)
+    model = _model(lamina)
+    model.compile("sgd", loss=[None, "mse"], metrics=[["mae"], ["mae"]])
+    with pytest.warns(UserWarning, match="Gradients do not exist"):
+        h = model.fit(x, [yb], epochs=1, verbose=0)
+    assert list(h.history) == ["b_mae", "loss"]  # output a has no target to score

@@ -289,7 +289,9 @@ class Optimizer(KerasStyleMixin, OptimizerConfig):
         if not key:
             raise ValueError("No gradients provided for any variable.")
         missing = [
-            _short_name(v) for v, g in zip(variables, grads, strict=True) if g is None
+            getattr(v, "path", None) or _short_name(v)
+            for v, g in zip(variables, grads, strict=True)
+            if g is None
         ]
         if missing:
             warnings.warn(

@@ -23,6 +23,7 @@ from lamina.trainers.compile_utils import (
     check_target_values,
     check_targets,
     sample_weights_per_output,
+    targets_per_output,
 )
 
 # Step methods a subclass may override; any override makes the loops call them.
@@ -66,6 +67,7 @@ class StepRunner:
     def __init__(self, model: Any) -> None:
         self.model = model
         self.names: list[str] = []
+        self.needed: list[bool] | None = None  # per output: has a loss
         self.params: list[torch.Tensor] = []
         self.loss_layers: list = []
         self.reg_layers: list = []
@@ -105,11 +107,12 @@ class StepRunner:
         if compiled_loss is not None:
             compiled_loss.build(self.names)
             check_targets(y, self.names, compiled_loss.needed)
+            self.needed = compiled_loss.needed
         metrics = model._compile_metrics
         if metrics is not None and not metrics.built and y is not None:
             losses = compiled_loss.losses if compiled_loss else [None] * len(self.names)
             metrics.build(
-                as_list_of_outputs(y, self.names),
+                targets_per_output(y, self.names, self.needed),
                 [full_precision(p) for p in as_list_of_outputs(y_pred, self.names)],
                 self.names,
                 losses,
@@ -172,7 +175,7 @@ class StepRunner:
     def _forward_and_loss(self, x: Any, y: Any, sw: Any) -> tuple:
         y_pred = self.model(x, training=True)
         yp = [full_precision(p) for p in as_list_of_outputs(y_pred, self.names)]
-        yt = as_list_of_outputs(y, self.names)
+        yt = targets_per_output(y, self.names, self.needed)
         sws = sample_weights_per_output(sw, self.names)
         loss, parts = self.loss_of(yt, yp, sws)
         return loss, parts, yt, yp, sws
@@ -210,7 +213,7 @@ class StepRunner:
     def test_step(self, x: Any, y: Any, sw: Any) -> torch.Tensor:
         y_pred = self.model(x, training=False)
         yp = [full_precision(p) for p in as_list_of_outputs(y_pred, self.names)]
-        yt = as_list_of_outputs(y, self.names)
+        yt = targets_per_output(y, self.names, self.needed)
         sws = sample_weights_per_output(sw, self.names)
         loss, parts = self.loss_of(yt, yp, sws)
         self._track(loss, parts, yt, yp, sws)

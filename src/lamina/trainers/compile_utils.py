@@ -93,7 +93,7 @@ def check_targets(y: Any, names: list[str], needed: list[bool]) -> None:
                 f"{hint}"
             )
         return
-    if not isinstance(y, (list, tuple)) or len(y) != n:
+    if not isinstance(y, (list, tuple)) or len(y) not in (n, sum(needed)):
         raise ValueError(
             f"`y` does not match the model's outputs: received {_describe(y)}. {hint}"
         )
@@ -256,6 +256,9 @@ class CompiledMetrics(Metric):
         def resolve(spec: Any) -> list[list]:
             out = []
             for i, entry in enumerate(_per_output_metrics(spec, names)):
+                if y_true[i] is None:  # no target for this output: nothing to score
+                    out.append([])
+                    continue
                 resolved = []
                 for ident in entry:
                     m = resolve_metric(ident, y_true[i], y_pred[i], loss=losses[i])
@@ -288,9 +291,13 @@ class CompiledMetrics(Metric):
     def update_lists(self, y_true: list, y_pred: list, sample_weight: list) -> None:
         """Updates from per-output lists (the step's own layout)."""
         for i, group in enumerate(self.unweighted):
+            if y_true[i] is None:  # an output given no target
+                continue
             for m in group:
                 m.update_state(y_true[i], y_pred[i])
         for i, group in enumerate(self.weighted):
+            if y_true[i] is None:
+                continue
             for m in group:
                 m.update_state(y_true[i], y_pred[i], sample_weight=sample_weight[i])
 
@@ -364,6 +371,21 @@ def as_list_of_outputs(structure: Any, names: list[str]) -> list:
     return [structure]
 
 
+def targets_per_output(y: Any, names: list[str], needed: list[bool] | None) -> list:
+    """Targets in output order. As in Keras, a list holding one array per output
+    that has a loss (`loss=[None, "mse"]`, `y=[y_b]`) is spread over those
+    outputs."""
+    if (
+        needed is not None
+        and isinstance(y, (list, tuple))
+        and len(names) > 1
+        and len(y) == sum(needed) < len(names)
+    ):
+        given = iter(y)
+        return [next(given) if need else None for need in needed]
+    return as_list_of_outputs(y, names)
+
+
 def sample_weights_per_output(sample_weight: Any, names: list[str]) -> list:
     """One sample weight per output: shared, or given per output (list/dict)."""
     if isinstance(sample_weight, dict):
@@ -381,4 +403,5 @@ __all__ = [
     "check_targets",
     "flatten",
     "sample_weights_per_output",
+    "targets_per_output",
 ]

@@ -34,6 +34,7 @@ from lamina.trainers.compile_utils import (
     CompiledMetrics,
     LossMean,
     check_targets,
+    targets_per_output,
 )
 
 _NOT_COMPILED = (
@@ -230,14 +231,15 @@ class Trainer:
                 outputs.
         """
         del x, training
-        names = self._built_runner(y_pred, y).names
+        runner = self._built_runner(y_pred, y)
+        names = runner.names
         total = None
         compiled = self._compile_loss
         if compiled is not None:
             check_targets(y, names, compiled.needed)
             yp = [full_precision(p) for p in as_list_of_outputs(y_pred, names)]
             total, parts = compiled(
-                as_list_of_outputs(y, names),
+                targets_per_output(y, names, runner.needed),
                 yp,
                 sample_weights_per_output(sample_weight, names),
             )
@@ -258,11 +260,12 @@ class Trainer:
         del x
         metrics = self._compile_metrics
         if metrics is not None:
-            names = self._built_runner(y_pred, y).names
+            runner = self._built_runner(y_pred, y)
+            names = runner.names
             metrics.update_lists(
                 [
                     None if t is None else t.detach()
-                    for t in as_list_of_outputs(y, names)
+                    for t in targets_per_output(y, names, runner.needed)
                 ],
                 [full_precision(p).detach() for p in as_list_of_outputs(y_pred, names)],
                 sample_weights_per_output(sample_weight, names),
