@@ -334,7 +334,7 @@ def test_wrong_rank_names_the_layer():
     with pytest.raises(
         ValueError,
         match=r"layer 'my_conv'.*expected ndim=4, found "
-        r"ndim=3. Full shape received: \(1, 5, 5\)",
+        r"ndim=3. Full shape received: \(None, 5, 5\)",
     ):
         layer(_x(1, 5, 5))
     with pytest.raises(ValueError, match=r"expected ndim=3, found ndim=4"):
@@ -348,7 +348,7 @@ def test_channel_mismatch_names_expected_and_received():
         ValueError,
         match=r"Layer 'conv_a' expected inputs with 3 channels "
         r"on axis -1 .*kernel shape \(3, 3, 3, 2\).*"
-        r"received input with shape \(1, 5, 5, 4\)",
+        r"received input with shape \(None, 5, 5, 4\)",
     ):
         layer(_x(1, 5, 5, 4))
 

@@ -48,7 +48,7 @@ def test_non_numeric_data_refused():
 def test_wrong_feature_count_in_fit():
     model = _model(d=3)
     with pytest.raises(
-        ValueError, match=r"expected axis -1.*value 3.*input_shape=\(3,\)"
+        ValueError, match=r"expected axis -1.*value 3.*\(None, 5\).*input_shape=\(5,\)"
     ):
         model.fit(np.zeros((4, 5)), np.zeros(4), verbose=0)
 

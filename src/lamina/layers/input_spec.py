@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-_BATCH_HINT = (
-    " Hint: `input_shape` excludes the batch dimension: for samples of "
-    "{n} features, use `input_shape=({n},)`."
-)
+
+def user_shape(shape: tuple) -> tuple:
+    """A batch shape as the user sees it: the batch axis is None (the size of
+    an internal sample batch means nothing to them)."""
+    shape = tuple(shape)
+    return (None, *shape[1:]) if shape else shape
+
+
+def _feature_hint(want: int, got: int, rank: int) -> str:
+    """For 2-D inputs: suggest the size the data has, never the one given."""
+    if rank != 2:
+        return ""
+    return (
+        f" Hint: the data has {got} features per sample, but the layer was built "
+        f"for {want}. If this is the model's first layer, use "
+        f"`input_shape=({got},)` (or `Input(shape=({got},))`): the shape excludes "
+        "the batch dimension."
+    )
 
 
 class InputSpec:
@@ -61,30 +75,30 @@ class InputSpec:
         if self.ndim is not None and rank != self.ndim:
             raise ValueError(
                 f"{where}: expected ndim={self.ndim}, found ndim={rank}. "
-                f"Full shape received: {tuple(shape)}"
+                f"Full shape received: {user_shape(shape)}"
             )
         if self.min_ndim is not None and rank < self.min_ndim:
             raise ValueError(
                 f"{where}: expected min_ndim={self.min_ndim}, found ndim={rank}. "
-                f"Full shape received: {tuple(shape)}"
+                f"Full shape received: {user_shape(shape)}"
             )
         if self.max_ndim is not None and rank > self.max_ndim:
             raise ValueError(
                 f"{where}: expected max_ndim={self.max_ndim}, found ndim={rank}. "
-                f"Full shape received: {tuple(shape)}"
+                f"Full shape received: {user_shape(shape)}"
             )
         for axis, size in self.axes.items():
             got = shape[axis] if -rank <= axis < rank else None
             if size is not None and got is not None and got != size:
                 raise ValueError(
                     f"{where}: expected axis {axis} of input shape to have value "
-                    f"{size}, but received input with shape {tuple(shape)}."
-                    + _BATCH_HINT.format(n=size)
+                    f"{size}, but received input with shape {user_shape(shape)}."
+                    + _feature_hint(size, got, rank)
                 )
         if self.shape is not None:
             for want, got in zip(self.shape, shape):
                 if want is not None and got is not None and want != got:
                     raise ValueError(
                         f"{where}: expected shape={self.shape}, found "
-                        f"shape={tuple(shape)}"
+                        f"shape={user_shape(shape)}"
                     )

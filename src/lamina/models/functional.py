@@ -322,9 +322,11 @@ def _check_input(layer: InputLayer, value: Any) -> Any:
         if len(got) != len(want) or any(
             w is not None and w != g for w, g in zip(want, got)
         ):
+            given = (None, *got[1:]) if got else got  # the batch size is not at fault
             raise ValueError(
                 f"Input '{layer.name}' of the model expects shape {want}, but "
-                f"received an input with shape {got}. Hint: the shape given to "
-                "`Input(shape=...)` excludes the batch dimension."
+                f"received an input with shape {given}. Hint: the shape given to "
+                "`Input(shape=...)` excludes the batch dimension: for this data, "
+                f"use `Input(shape={tuple(got[1:])})`."
             )
     return value

@@ -89,7 +89,11 @@ class ConvGeometry(Layer):
                 f"Layer '{self.name}' expected inputs with {self._built_channels} "
                 f"channels on axis {self._channel_axis} (data_format="
                 f"'{self.data_format}', kernel shape {tuple(kernel.shape)}), but "
-                f"received input with shape {tuple(x.shape)}."
+                f"received input with shape {(None, *x.shape[1:])} ({got} "
+                f"channels). Hint: if this is the model's first layer, set its "
+                f"`input_shape` to the data's sample shape {tuple(x.shape[1:])} "
+                "(batch excluded), or give the data "
+                f"{self._built_channels} channels."
             )
 
     def _pad_input(self, x: torch.Tensor) -> tuple:
