@@ -114,7 +114,9 @@ class GroupedQueryAttention(Layer):
         self.seed = seed
 
     # -- build ------------------------------------------------------------------
-    def build(self, query_shape: Any, value_shape: Any, key_shape: Any = None) -> None:
+    def build(  # type: ignore[override]  # Keras's signature: query, value, key
+        self, query_shape: Any, value_shape: Any, key_shape: Any = None
+    ) -> None:
         """Creates the query, key, (gate,) value and output projections."""
         query_shape, value_shape = tuple(query_shape), tuple(value_shape)
         key_shape = value_shape if key_shape is None else tuple(key_shape)

@@ -31,7 +31,8 @@ def _split(equation: str) -> tuple[str, str, str, bool]:
     for pattern, left in _FORMS:
         match = re.match(pattern, equation.replace(" ", ""))
         if match:
-            return (*match.groups(), left)
+            in_spec, w_spec, out_spec = match.groups()
+            return in_spec, w_spec, out_spec, left
     raise ValueError(
         f"Invalid einsum equation '{equation}'. Equations must be in the form "
         "[X],[Y]->[Z], ...[X],[Y]->...[Z], or [X]...,[Y]->[Z]...."

@@ -85,7 +85,7 @@ class ReversibleEmbedding(Embedding):
         if not reverse:
             out = super().call(inputs)
             if self.mask_zero:
-                out._keras_mask = inputs != 0
+                setattr(out, "_keras_mask", inputs != 0)  # noqa: B010 (tensor attr)
             return out
         kernel = self.embeddings.t() if self.tie_weights else self.reverse_embeddings
         if self.reverse_dtype is not None:

@@ -64,7 +64,7 @@ class SpectralNormalization(Wrapper):
             "'embeddings'"
         )
 
-    def build(self, input_shape: Any) -> None:
+    def build(self, input_shape: Any = None) -> None:
         super().build(input_shape)
         self.input_spec = InputSpec(min_ndim=1, axes={-1: input_shape[-1]})
         kernel = self._kernel()
@@ -97,7 +97,7 @@ class SpectralNormalization(Wrapper):
         """The new `u` and the kernel divided by its estimated spectral norm."""
         kernel = self._kernel()
         weights = kernel.reshape(-1, kernel.shape[-1])
-        u = self.vector_u
+        u: torch.Tensor = self.vector_u
         for _ in range(self.power_iterations):
             v = _l2_normalize(u @ weights.t())
             u = _l2_normalize(v @ weights)

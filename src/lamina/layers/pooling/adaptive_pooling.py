@@ -50,7 +50,7 @@ class BaseAdaptivePooling(Layer):
                 f"Received input shape={tuple(inputs.shape)}"
             )
         x = cu.to_channels_first(inputs, self.data_format)
-        fns = _AVG if self.mode == "average" else _MAX
+        fns: dict[int, Any] = _AVG if self.mode == "average" else _MAX
         return cu.from_channels_first(
             fns[self.rank](x, self.output_size), self.data_format
         )

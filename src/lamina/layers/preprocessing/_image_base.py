@@ -127,7 +127,7 @@ class RandomImageLayer(ImageLayer):
 
 def symmetric_factor(
     name: str, factor: Any, bounds: tuple, open_low: bool = False
-) -> tuple:
+) -> tuple[float, float]:
     """`factor` as `(lower, upper)`: a number `f` means `(-f, f)` clipped to the
     bounds' low end; a pair is sorted. Raises for values outside `bounds`."""
     low, high = bounds
@@ -142,7 +142,8 @@ def symmetric_factor(
     if isinstance(factor, (tuple, list)):
         if len(factor) != 2 or any(outside(v) for v in factor):
             raise error
-        return tuple(sorted(factor))
+        lower, upper = sorted(factor)
+        return (lower, upper)
     if isinstance(factor, (int, float)) and not isinstance(factor, bool):
         if outside(factor):
             raise error

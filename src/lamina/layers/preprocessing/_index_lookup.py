@@ -254,7 +254,7 @@ class IndexLookup(Layer):
 
     # -- call ---------------------------------------------------------------------
     def _depth(self) -> int:
-        if self.pad_to_max_tokens:
+        if self.pad_to_max_tokens and self.max_tokens is not None:
             return self.max_tokens
         return self.vocabulary_size()
 

@@ -96,7 +96,8 @@ class AugMix(RandomImageLayer):
             for _ in range(self.chain_depth):
                 name = self._picker.choice([*self._names, None])
                 if name is not None:
-                    chain = self._ops[name]._augment(chain)
+                    op: Any = self._ops[name]
+                    chain = op._augment(chain)
             mixed = mixed + chain * mixing[i]
         out = weight * x + (1 - weight) * mixed
         return out.clamp(self.value_range[0], self.value_range[1])

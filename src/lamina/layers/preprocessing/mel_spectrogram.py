@@ -130,12 +130,14 @@ class MelSpectrogram(Layer):
         self.built = True
 
     def _window(self, x: torch.Tensor) -> torch.Tensor:
-        n, kw = self.sequence_length, {"dtype": x.dtype, "device": x.device}
+        n = self.sequence_length
         if self.window == "hann":
-            return torch.hann_window(n, periodic=True, **kw)
+            return torch.hann_window(n, periodic=True, dtype=x.dtype, device=x.device)
         if self.window == "hamming":
-            return torch.hamming_window(n, periodic=True, **kw)
-        return torch.ones(n, **kw)
+            return torch.hamming_window(
+                n, periodic=True, dtype=x.dtype, device=x.device
+            )
+        return torch.ones(n, dtype=x.dtype, device=x.device)
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         x = inputs.to(torch.float64 if inputs.dtype == torch.float64 else torch.float32)

@@ -29,11 +29,21 @@ def augmentation_ops(
     """The operations of RandAugment and AugMix, by Keras's names, all with
     magnitude `factor` and working on channels-last batches."""
     f, vr, s = factor, value_range, seed
-    geometry = {"interpolation": interpolation, "data_format": "channels_last"}
+    last = "channels_last"
     return {
-        "random_shear": RandomShear(x_factor=f, y_factor=f, seed=s, **geometry),
-        "random_translation": RandomTranslation(f, f, seed=s + 1, **geometry),
-        "random_rotation": RandomRotation(f, seed=s + 2, **geometry),
+        "random_shear": RandomShear(
+            x_factor=f,
+            y_factor=f,
+            interpolation=interpolation,
+            data_format=last,
+            seed=s,
+        ),
+        "random_translation": RandomTranslation(
+            f, f, interpolation=interpolation, data_format=last, seed=s + 1
+        ),
+        "random_rotation": RandomRotation(
+            f, interpolation=interpolation, data_format=last, seed=s + 2
+        ),
         "random_brightness": RandomBrightness(f, value_range=vr, seed=s + 3),
         "random_color_degeneration": RandomColorDegeneration(
             f, value_range=vr, seed=s + 4

@@ -44,10 +44,10 @@ class RandomCrop(RandomImageLayer):
     def _augment(self, x: torch.Tensor) -> torch.Tensor:
         in_h, in_w = x.shape[1], x.shape[2]
         if in_h > self.height and in_w > self.width and x.device.type != "meta":
-            top = self._uniform((), 0.0, float(in_h - self.height + 1), x).long()
-            left = self._uniform((), 0.0, float(in_w - self.width + 1), x).long()
-            rows = top + torch.arange(self.height, device=x.device)
-            cols = left + torch.arange(self.width, device=x.device)
+            top_t = self._uniform((), 0.0, float(in_h - self.height + 1), x).long()
+            left_t = self._uniform((), 0.0, float(in_w - self.width + 1), x).long()
+            rows = top_t + torch.arange(self.height, device=x.device)
+            cols = left_t + torch.arange(self.width, device=x.device)
             return x.index_select(1, rows).index_select(2, cols)
         # Keras slices the target size from the aspect-ratio box's corner.
         top, left, _, _ = _crop_box(in_h, in_w, (self.height, self.width))

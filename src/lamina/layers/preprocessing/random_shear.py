@@ -9,7 +9,7 @@ import torch
 from lamina.layers.preprocessing._affine_layer import AffineAugmentation
 
 
-def _shear_factor(name: str, factor: Any) -> tuple:
+def _shear_factor(name: str, factor: Any) -> tuple[float, float]:
     error = ValueError(
         f"The `{name}` argument should be a number (or a list of two numbers) in "
         f"the range [0, 1]. Received: {name}={factor}"
@@ -17,7 +17,8 @@ def _shear_factor(name: str, factor: Any) -> tuple:
     if isinstance(factor, (tuple, list)):
         if len(factor) != 2 or any(not 0 <= v <= 1 for v in factor):
             raise error
-        return tuple(sorted(factor))
+        lower, upper = sorted(factor)
+        return (lower, upper)
     if isinstance(factor, (int, float)) and not isinstance(factor, bool):
         if not 0 <= factor <= 1:
             raise error

@@ -211,10 +211,12 @@ class STFTSpectrogram(Layer):
                 f"Received: input type={inputs.dtype}"
             )
         x = inputs.transpose(1, 2) if self.data_format == "channels_last" else inputs
-        real = None if self.mode == "imag" else self._conv(x, self.real_kernel)
-        imag = None if self.mode == "real" else self._conv(x, self.imag_kernel)
-        if self.mode in ("real", "imag"):
-            return self._adjust(real if self.mode == "real" else imag)
+        if self.mode == "real":
+            return self._adjust(self._conv(x, self.real_kernel))
+        if self.mode == "imag":
+            return self._adjust(self._conv(x, self.imag_kernel))
+        real = self._conv(x, self.real_kernel)
+        imag = self._conv(x, self.imag_kernel)
         if self.mode == "angle":
             return self._adjust(torch.atan2(imag, real))
         if self.mode == "stft":
