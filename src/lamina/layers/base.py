@@ -35,6 +35,36 @@ _CONTEXT = _CallContext()
 _BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim"}
 
 
+class _InputCountError(ValueError):
+    """A layer that takes one tensor received several."""
+
+
+def _several_tensors(inputs: Any) -> list | None:
+    """The tensors of a flat list/tuple of two or more tensors, else None."""
+    if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
+        return None
+    kinds = (torch.Tensor, _symbolic.KerasTensor)
+    return list(inputs) if all(isinstance(t, kinds) for t in inputs) else None
+
+
+def _many_inputs_error(layer: Any, tensors: list) -> ValueError:
+    shapes = [
+        tuple(t.shape) if isinstance(t, _symbolic.KerasTensor) else (None, *t.shape[1:])
+        for t in tensors
+    ]
+    node = getattr(tensors[0], "node", None)
+    source = getattr(getattr(node, "layer", None), "name", None)
+    origin = f" (a list returned by layer '{source}')" if source else ""
+    return _InputCountError(
+        f"Layer '{layer.name}' expects 1 input, but it received {len(tensors)} "
+        f"input tensors{origin}, of shapes {shapes}. A layer that returns a list "
+        "feeds all of it to the next layer: return a single tensor from `call()`, "
+        "or pick one (e.g. `Lambda(lambda t: t[0])`). In a Sequential model every "
+        "layer must have a single input and a single output; use the functional "
+        "API for several."
+    )
+
+
 class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
     """Base class of every lamina layer.
 
@@ -350,6 +380,8 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
             self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
         )
         tensors = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+        if not isinstance(self.input_spec, list) and len(tensors) > 1:
+            raise _many_inputs_error(self, tensors)
         for spec, x in zip(specs, tensors):
             if spec is not None and isinstance(
                 x, (torch.Tensor, _symbolic.KerasTensor)
@@ -367,7 +399,15 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
                 # Weights are real even when a parent's symbolic call reaches
                 # this build on meta tensors.
                 with _symbolic.real_computation():
-                    self.build(shapes)
+                    try:
+                        self.build(shapes)
+                    except (TypeError, IndexError) as err:
+                        # a build for one shape handed a list of shapes fails
+                        # like this; layers built for lists raise ValueErrors
+                        many = _several_tensors(args[0])
+                        if many is None:
+                            raise
+                        raise _many_inputs_error(self, many) from err
         finally:
             self._build_device = None
         self.built = True
