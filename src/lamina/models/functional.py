@@ -229,25 +229,16 @@ class Functional(Model):
         self.built = True
 
     def get_config(self) -> dict:
-        """The graph in Keras's config format (layers and their calls).
+        """The graph in Keras's config format (layers, operations such as
+        `x + y` or `ops.mean(x)`, and their calls).
 
         Raises:
-            NotImplementedError: when the graph applies operations directly to
-                symbolic tensors (`x + y`, `ops.mean(x)`): their config is not
-                written yet, and a config without them would not load.
+            NotImplementedError: when the graph applies an operation that has
+                no Keras config entry (a torch function such as
+                `torch.relu(x)`), naming it.
         """
         from lamina.saving.functional_config import functional_config
 
-        ops = sorted(
-            {n.layer.name for n in self._nodes if not isinstance(n.layer, Layer)}
-        )
-        if ops:
-            raise NotImplementedError(
-                f"Model '{self.name}' cannot be written to a config yet: its graph "
-                f"applies operations to symbolic tensors directly ({ops}). Use the "
-                "layer forms (`layers.Add()([x, y])`, `layers.Multiply()`, "
-                "`layers.Activation`), or put the computation in a custom layer."
-            )
         return functional_config(self)
 
     @classmethod

@@ -11,52 +11,119 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import torch
+
 from lamina import _registry
 from lamina.layers._symbolic import KerasTensor, flatten, map_structure
+from lamina.saving import _operation_io
 from lamina.saving.serialization import deserialize_layer, serialize_layer
 
 
-def _history(t: KerasTensor) -> list:
+def _history(t: KerasTensor, op_names: dict[int, str] | None = None) -> list:
     node: Any = t.node  # set on every tensor a layer call returns
     layer = node.layer
-    return [layer.name, layer._inbound_nodes.index(node), t.index]
+    name = (op_names or {}).get(id(layer), getattr(layer, "name", None))
+    return [name, layer._inbound_nodes.index(node), t.index]
 
 
-def _serialize_arg(x: Any) -> Any:
-    if isinstance(x, KerasTensor):
-        return {
-            "class_name": "__keras_tensor__",
-            "config": {
-                "shape": list(x.shape),
-                "dtype": x.dtype,
-                "keras_history": _history(x),
-            },
-        }
-    return x
+def _arg_serializer(op_names: dict[int, str]) -> Callable[[Any], Any]:
+    def serialize(x: Any) -> Any:
+        if isinstance(x, KerasTensor):
+            return {
+                "class_name": "__keras_tensor__",
+                "config": {
+                    "shape": list(x.shape),
+                    "dtype": x.dtype,
+                    "keras_history": _history(x, op_names),
+                },
+            }
+        return x
+
+    return serialize
+
+
+def _operation_names(model: Any) -> dict[int, str]:
+    """A unique name for each operation of the graph (`add`, `add_1`, ...),
+    as Keras names them, distinct from the layers' names."""
+    taken = {layer.name for layer in model.layers}
+    names: dict[int, str] = {}
+    for node in model._nodes:
+        op = node.layer
+        if isinstance(op, torch.nn.Module) or id(op) in names:
+            continue
+        if getattr(op, "_keras_class", None) is not None:
+            base = op.name  # rebuilt from a config: keeps its name
+        else:
+            base = _operation_io.default_name(op)
+        name, i = base, 0
+        while name in taken:
+            i += 1
+            name = f"{base}_{i}"
+        taken.add(name)
+        names[id(op)] = name
+    return names
+
+
+def _operation_entry(op: Any, name: str, nodes: list, serialize: Callable) -> dict:
+    cls = _operation_io.operation_class(op)
+    module = _operation_io._SPECS[cls][0]
+    calls = []
+    params: dict = {}
+    for node in nodes:
+        params, args, kwargs = _operation_io.serialize_node(op, node)
+        calls.append(
+            {
+                "args": _operation_io.serialize_value(map_structure(serialize, args)),
+                "kwargs": map_structure(serialize, kwargs),
+            }
+        )
+    return {
+        "module": module,
+        "class_name": cls,
+        "config": {"name": name, **_operation_io.serialize_value(params)},
+        "registered_name": cls,
+        "name": name,
+        "inbound_nodes": calls,
+    }
 
 
 def functional_config(model: Any) -> dict:
-    """`get_config()` of a functional model."""
+    """`get_config()` of a functional model.
+
+    Raises:
+        NotImplementedError: when the graph holds an operation that has no
+            Keras config entry (a torch function), naming it.
+    """
     own = {id(n) for n in model._nodes}
+    op_names = _operation_names(model)
+    serialize = _arg_serializer(op_names)
     layers = []
     for layer in model.layers:
         entry = serialize_layer(layer)
         entry["name"] = layer.name
         entry["inbound_nodes"] = [
             {
-                "args": [map_structure(_serialize_arg, a) for a in node.args],
-                "kwargs": map_structure(_serialize_arg, node.kwargs),
+                "args": [map_structure(serialize, a) for a in node.args],
+                "kwargs": map_structure(serialize, node.kwargs),
             }
             for node in layer._inbound_nodes
             if id(node) in own and not _is_input_layer(layer)
         ]
         layers.append(entry)
+    op_nodes: dict[int, list] = {}
+    ops: dict[int, Any] = {}
+    for node in model._nodes:
+        if id(node.layer) in op_names:
+            ops[id(node.layer)] = node.layer
+            op_nodes.setdefault(id(node.layer), []).append(node)
+    for key, op in ops.items():
+        layers.append(_operation_entry(op, op_names[key], op_nodes[key], serialize))
     return {
         "name": model.name,
         "trainable": model.trainable,
         "layers": layers,
         "input_layers": _endpoint_list([_history(t) for t in model.inputs]),
-        "output_layers": _endpoint_list([_history(t) for t in model.outputs]),
+        "output_layers": _endpoint_list([_history(t, op_names) for t in model.outputs]),
     }
 
 
@@ -103,7 +170,9 @@ def functional_from_config(
         if name in given:
             created[(name, 0, 0)] = given[name]
             continue
-        if make_layer is None:
+        if _operation_io.is_operation_entry(entry):
+            layer = _operation_io.operation_from_entry(entry)
+        elif make_layer is None:
             layer = deserialize_layer(entry, custom_objects)
         else:
             layer = make_layer(entry)
