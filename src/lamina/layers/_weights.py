@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,16 @@ import torch
 from lamina import backend
 from lamina.backend.variable import Variable, as_variable
 from lamina.layers._dtype_policy import get_policy
+
+_AGGREGATIONS = ("none", "mean", "sum", "only_first_replica")
+_WARNED: set[str] = set()
+
+
+def _warn_once(key: str, message: str) -> None:
+    """Warns about an accepted argument lamina does not honour, once per process."""
+    if key not in _WARNED:
+        _WARNED.add(key)
+        warnings.warn(message, UserWarning, stacklevel=3)
 
 
 class WeightsMixin:
@@ -62,6 +73,20 @@ class WeightsMixin:
                 "hold no values, so the model could never train or predict. Build "
                 "the model outside that block (lamina infers shapes without it)."
             )
+        if aggregation not in _AGGREGATIONS:
+            raise ValueError(
+                f"Invalid value for argument `aggregation` of `add_weight` (layer "
+                f"'{self.name}', weight {name!r}): expected one of {_AGGREGATIONS}. "
+                f"Received: aggregation={aggregation!r}"
+            )
+        if overwrite_with_gradient:
+            _warn_once(
+                "overwrite_with_gradient",
+                "`add_weight(overwrite_with_gradient=True)` is not supported in "
+                "lamina: the weight is updated by the optimizer from its gradient "
+                "as usual (Keras would overwrite it with the gradient, for float8 "
+                "scaling factors). This warning is shown once.",
+            )
         shape = () if shape is None else tuple(int(s) for s in shape)
         dtype = backend.standardize_dtype(dtype or self.variable_dtype)
         if initializer is None:
@@ -81,6 +106,7 @@ class WeightsMixin:
             regularizer=regularizer,
             constraint=constraint,
         )
+        tensor.aggregation = aggregation  # read by the data-parallel reduction
         if trainable:
             self.register_parameter(key, tensor)
         else:  # moving statistics and frozen state: buffers, as torch keeps them

@@ -88,6 +88,9 @@ class Model(ModelSavingMixin, Trainer, Layer):
             line_length=line_length,
             print_fn=print_fn,
             show_trainable=show_trainable,
+            positions=positions,
+            expand_nested=expand_nested,
+            layer_range=layer_range,
         )
 
     def get_config(self) -> dict:

@@ -400,6 +400,9 @@ class Trainer:
             A float when there are no metrics, else a list `[loss, *metrics]`,
             or a dict with `return_dict=True`.
         """
+        kwargs.pop("_use_cached_eval_dataset", None)  # Keras's private fit flag
+        if kwargs:
+            raise ValueError(f"Arguments not recognized: {kwargs}")
         self._assert_compiled()
         logs = _fit.run_evaluate(
             self,

@@ -32,12 +32,45 @@ def _rule(left: str, fill: str, mid: str, right: str, widths: tuple[int, ...]) -
     return left + mid.join(fill * w for w in widths) + right
 
 
-def _layer_rows(model: Any) -> list[tuple[str, str, str]]:
+def _pick_range(layers: list, layer_range: Any) -> list:
+    """The layers from `layer_range[0]` to `layer_range[1]` (names), inclusive."""
+    if layer_range is None:
+        return layers
+    if not isinstance(layer_range, (list, tuple)) or len(layer_range) != 2:
+        raise ValueError(
+            "`layer_range` must be a list or tuple of 2 layer names (the first and "
+            f"the last layer to show). Received: layer_range={layer_range!r}"
+        )
+    names = [getattr(layer, "name", "") for layer in layers]
+    ends = []
+    for end in layer_range:
+        found = [i for i, n in enumerate(names) if str(end) in n]
+        if not found:
+            raise ValueError(
+                f"Passed `layer_range` has a name that matches no layer: {end!r}. "
+                f"The model's layers are {names}."
+            )
+        ends.append(found)
+    first, last = ends[0][0], ends[1][-1]
+    if first > last:
+        raise ValueError(
+            f"`layer_range` {list(layer_range)} is empty: layer {names[first]!r} "
+            f"comes after {names[last]!r} in the model."
+        )
+    return layers[first : last + 1]
+
+
+def _layer_rows(
+    model: Any, layer_range: Any = None, expand_nested: bool = False, depth: int = 0
+) -> list[tuple[str, str, str]]:
     from lamina.layers.core.input_layer import InputLayer
 
     rows = []
     shapes = getattr(model, "_output_shapes", {})
-    layers = model.layers
+    layers = _pick_range(list(model.layers), layer_range)
+    if depth and layers and isinstance(layers[0], InputLayer):
+        layers = layers[1:]  # a nested model's input is its parent's row
+    indent = "   " * depth + "└ " if depth else ""
     for layer in layers:
         name = getattr(layer, "name", type(layer).__name__)
         if isinstance(layer, InputLayer):
@@ -51,12 +84,37 @@ def _layer_rows(model: Any) -> list[tuple[str, str, str]]:
         count = _count(layer) if built else "0 (unbuilt)"
         rows.append(
             (
-                f"{name} ({type(layer).__name__})",
+                f"{indent}{name} ({type(layer).__name__})",
                 _fmt_shape(shape),
                 f"{count:,}" if isinstance(count, int) else count,
             )
         )
+        if expand_nested and hasattr(layer, "layers") and hasattr(layer, "summary"):
+            rows.extend(_layer_rows(layer, None, True, depth + 1))
     return rows
+
+
+def _widths_from_positions(positions: Any, line_length: int | None) -> tuple:
+    """Column widths from Keras's `positions`: the right edge of each column,
+    as fractions of the line (all <= 1) or as characters."""
+    total = line_length or sum(_WIDTHS) + 4
+    edges = [float(p) for p in positions][: len(_WIDTHS)]
+    if len(edges) < len(_WIDTHS) or any(b <= a for a, b in zip(edges, edges[1:])):
+        raise ValueError(
+            f"`positions` must give {len(_WIDTHS)} increasing column edges "
+            f"(fractions of the line, or characters). Received: positions={positions}"
+        )
+    if edges[-1] <= 1:
+        edges = [e * total for e in edges]
+    spans = [b - a for a, b in zip([0.0, *edges], edges)]
+    room = max(int(round(edges[-1])) - len(_WIDTHS) - 1, 3 * len(_WIDTHS))
+    raw = [room * s / sum(spans) for s in spans]
+    widths = [int(r) for r in raw]
+    for i in sorted(range(len(raw)), key=lambda i: widths[i] - raw[i])[
+        : room - sum(widths)
+    ]:
+        widths[i] += 1  # the largest remainders get the leftover characters
+    return tuple(max(w, 3) for w in widths)
 
 
 def _count(layer: Any) -> int:
@@ -85,17 +143,30 @@ def print_summary(
     line_length: int | None = None,
     print_fn: Any = None,
     show_trainable: bool = False,
+    positions: Any = None,
+    expand_nested: bool = False,
+    layer_range: Any = None,
 ) -> None:
-    """Prints the summary table of `model` with `print_fn` (default `print`)."""
+    """Prints the summary table of `model` with `print_fn` (default `print`).
+
+    Args:
+        positions: the right edge of each column, as fractions of the line or
+            in characters.
+        expand_nested: also list the layers of nested models, indented.
+        layer_range: `[first_name, last_name]`: only the layers between them
+            (names match by substring, as Keras does).
+    """
     widths = _WIDTHS
-    if line_length is not None and line_length > sum(_WIDTHS) + 4:
+    if positions is not None:
+        widths = _widths_from_positions(positions, line_length)
+    elif line_length is not None and line_length > sum(_WIDTHS) + 4:
         extra = line_length - sum(_WIDTHS) - 4
         widths = (_WIDTHS[0] + extra, *_WIDTHS[1:])
     lines = [f'Model: "{model.name}"']
     lines.append(_rule("┏", "━", "┳", "┓", widths))
     lines.append(_row(("Layer (type)", "Output Shape", "Param #"), "┃", "┃", widths))
     lines.append(_rule("┡", "━", "╇", "┩", widths))
-    rows = _layer_rows(model)
+    rows = _layer_rows(model, layer_range, expand_nested)
     for i, row in enumerate(rows):
         lines.append(_row(row, "│", "│", widths))
         if i < len(rows) - 1:

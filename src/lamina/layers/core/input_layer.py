@@ -11,6 +11,37 @@ from lamina.layers._symbolic import KerasTensor, Node
 from lamina.layers.base import Layer
 
 
+def _from_input_tensor(
+    tensor: Any, shape: Any, batch_size: Any, batch_shape: Any, dtype: Any, sparse: Any
+) -> tuple:
+    """`input_tensor=` defines the input: its batch shape, dtype and sparsity
+    (any of `shape`, `batch_size`, `batch_shape`, `dtype` also given must agree)."""
+    if not isinstance(tensor, KerasTensor):
+        raise ValueError(
+            "Argument `input_tensor` must be a KerasTensor (e.g. the output of "
+            f"`Input()`). Received invalid type: input_tensor={tensor!r} (of type "
+            f"{type(tensor).__name__}). To start a model from data, use "
+            "`Input(shape=data.shape[1:])`."
+        )
+    want = tuple(tensor.shape)
+    clashes = {
+        "batch_size": batch_size is not None and (not want or want[0] != batch_size),
+        "shape": shape is not None and tuple(shape) != want[1:],
+        "batch_shape": batch_shape is not None and tuple(batch_shape) != want,
+        "dtype": dtype is not None and backend.standardize_dtype(dtype) != tensor.dtype,
+        "sparse": sparse is not None
+        and bool(sparse) != bool(getattr(tensor, "sparse", False)),
+    }
+    for arg, clash in clashes.items():
+        if clash:
+            raise ValueError(
+                f"When providing the `input_tensor` argument, you cannot provide an "
+                f"incompatible `{arg}` argument. The tensor has shape {want} and "
+                f"dtype {tensor.dtype}."
+            )
+    return want, tensor.dtype, getattr(tensor, "sparse", False)
+
+
 class InputLayer(Layer):
     """The layer behind `Input()`: holds the input's shape and dtype.
 
@@ -20,6 +51,7 @@ class InputLayer(Layer):
         dtype: dtype of the input (default floatx).
         sparse: accepted for compatibility; sparse inputs are not supported.
         batch_shape: full shape with the batch axis, instead of `shape`.
+        input_tensor: a `KerasTensor` whose shape and dtype define the input.
         name: the input's name.
     """
 
@@ -43,7 +75,19 @@ class InputLayer(Layer):
             shape = kwargs.pop("input_shape")
         if "batch_input_shape" in kwargs:
             batch_shape = kwargs.pop("batch_input_shape")
+        ragged = kwargs.pop("ragged", None)
         super().__init__(name=name, **kwargs)
+        if ragged:
+            raise ValueError(
+                "`ragged=True` is not supported with the torch backend (as in "
+                "Keras): pad the sequences (`lamina.utils.pad_sequences`) and use "
+                "a dense input, with masking if needed."
+            )
+        if input_tensor is not None:
+            batch_shape, dtype, sparse = _from_input_tensor(
+                input_tensor, shape, batch_size, batch_shape, dtype, sparse
+            )
+            shape = None
         if shape is not None and batch_shape is not None:
             raise ValueError(
                 "Pass `shape` or `batch_shape` to Input, not both. Received: "
@@ -105,6 +149,7 @@ def Input(
     name: str | None = None,
     tensor: Any = None,
     optional: bool = False,
+    ragged: bool | None = None,
 ) -> KerasTensor:
     """Creates a symbolic input for a model: `Input(shape=(3,))`.
 
@@ -115,6 +160,9 @@ def Input(
         sparse: accepted for compatibility.
         batch_shape: full shape including the batch axis.
         name: the input's name.
+        tensor: a `KerasTensor` whose shape and dtype define the input.
+        optional: whether the input may be None.
+        ragged: only False/None (ragged tensors need the TensorFlow backend).
 
     Returns:
         A `KerasTensor` to call layers on.
@@ -126,6 +174,8 @@ def Input(
         sparse=sparse,
         batch_shape=batch_shape,
         name=name,
+        input_tensor=tensor,
         optional=optional,
+        ragged=ragged,
     )
     return layer.output
