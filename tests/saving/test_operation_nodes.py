@@ -204,3 +204,54 @@ def test_torch_function_node_cannot_be_written():
     model = lamina.Model(inputs, torch.relu(inputs))
     with pytest.raises(NotImplementedError, match="`relu`.*cannot be written"):
         model.get_config()
+
+
+def _layer_scale_block(lib, layer_scale):
+    """ConvNeXt's block ending: `inputs + LayerScale(...)(x)`."""
+    inputs = lib.Input((4,), name="inp")
+    x = lib.layers.Dense(4, name="d")(inputs)
+    x = layer_scale(0.5, 4, name="scale")(x)
+    return lib.Model(inputs, inputs + x)
+
+
+def test_convnext_style_block_travels_both_ways(keras, tmp_path):
+    from keras.src.applications.convnext import LayerScale as KerasLayerScale
+
+    from lamina.applications.convnext import LayerScale
+
+    kmodel = _layer_scale_block(keras, KerasLayerScale)
+    _randomize(kmodel)
+    kmodel.save(tmp_path / "k.keras")
+    lmodel = lamina.models.load_model(tmp_path / "k.keras")
+    _assert_same(lmodel.predict(X, verbose=0), kmodel.predict(X, verbose=0))
+
+    ours = _layer_scale_block(lamina, LayerScale)
+    _randomize(ours)
+    ours.save(tmp_path / "l.keras")
+    with zipfile.ZipFile(tmp_path / "l.keras") as archive:
+        config = json.loads(archive.read("config.json"))["config"]
+    scale = next(e for e in config["layers"] if e["name"] == "scale")
+    assert (scale["module"], scale["registered_name"]) == (
+        "keras.src.applications.convnext",
+        "LayerScale",
+    )
+    theirs = keras.models.load_model(tmp_path / "l.keras")
+    _assert_same(theirs.predict(X, verbose=0), ours.predict(X, verbose=0))
+
+
+def test_mobilenet_v3_style_hard_swish_travels_to_keras(keras, tmp_path):
+    """MobileNetV3's `x * ReLU(6.0)(x + 3.0) * (1.0 / 6.0)`."""
+
+    def build(lib):
+        inputs = lib.Input((4,))
+        x = lib.layers.Dense(4)(inputs)
+        return lib.Model(inputs, x * lib.layers.ReLU(6.0)(x + 3.0) * (1.0 / 6.0))
+
+    ours = build(lamina)
+    _randomize(ours)
+    ours.save(tmp_path / "l.keras")
+    theirs = keras.models.load_model(tmp_path / "l.keras")
+    _assert_same(theirs.predict(X, verbose=0), ours.predict(X, verbose=0))
+    kernel, bias = ours.get_weights()
+    h = X @ kernel + bias
+    _assert_same(ours.predict(X, verbose=0), h * np.clip(h + 3.0, 0, 6.0) / 6.0, 1e-5)

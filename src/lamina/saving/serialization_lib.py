@@ -67,11 +67,17 @@ def public_module(cls: type) -> str | None:
         return "keras.optimizers.schedules"
     if family in ("models", "_dtype_policy") or "dtype_policy" in module:
         return "keras"
+    if family == "applications" and module.count(".") >= 2:
+        # Keras finds an application's own layers (ConvNeXt's LayerScale)
+        # only in the application's source module.
+        return "keras.src.applications." + module.split(".")[2]
     return _PUBLIC_MODULES.get(family, "keras")
 
 
 def _registered_name(cls: type, module: str | None) -> str | None:
     if cls.__module__.startswith("lamina."):
+        if (module or "").startswith("keras.src.applications."):
+            return cls.__name__
         return "Functional" if cls.__name__ == "Functional" else None
     return _registry.get_registered_name(cls)
 
