@@ -111,6 +111,14 @@ UPWARD: dict[tuple[str, str], str] = {
         "lamina.utils",
         "lamina.visualization",
     ): "utils.plot_model forwards to visualization, which needs models (issue 14)",
+    ("lamina.saving._operation_io", "lamina.ops"): (
+        "operation nodes of functional configs are rebuilt from lamina.ops; like "
+        "functional_config, this belongs next to the functional model (issue 9 item 1)"
+    ),
+    ("lamina.saving._operation_io", "lamina.ops._operation"): (
+        "operation nodes of functional configs are rebuilt from lamina.ops; like "
+        "functional_config, this belongs next to the functional model (issue 9 item 1)"
+    ),
 }
 
 # Imports inside function bodies with no comment saying why, keyed (module, imported).
