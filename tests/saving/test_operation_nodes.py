@@ -255,3 +255,31 @@ def test_mobilenet_v3_style_hard_swish_travels_to_keras(keras, tmp_path):
     kernel, bias = ours.get_weights()
     h = X @ kernel + bias
     _assert_same(ours.predict(X, verbose=0), h * np.clip(h + 3.0, 0, 6.0) / 6.0, 1e-5)
+
+
+def _constants_and_multi_output(lib):
+    """A numpy constant, `ops.einsum` (operands in the call, subscripts in the
+    config) and `ops.split` (several outputs, one of them used)."""
+    inputs = lib.Input((4,), name="inp")
+    x = lib.layers.Dense(4, name="d")(inputs)
+    shifted = x + np.arange(4, dtype="float32")
+    dots = lib.ops.einsum("ij,ij->i", shifted, inputs)
+    halves = lib.ops.split(x, 2, axis=-1)
+    return lib.Model(inputs, [shifted, dots, halves[1]])
+
+
+def test_constants_einsum_split_travel_both_ways(keras, tmp_path):
+    ours = _constants_and_multi_output(lamina)
+    keras.backend.clear_session()
+    theirs = _constants_and_multi_output(keras)
+    assert _op_entries(ours.get_config()) == _op_entries(theirs.get_config())
+    _randomize(ours)
+    ours.save(tmp_path / "l.keras")
+    loaded = keras.models.load_model(tmp_path / "l.keras")
+    _assert_same(loaded.predict(X, verbose=0), ours.predict(X, verbose=0))
+    _randomize(theirs)
+    theirs.save(tmp_path / "k.keras")
+    back = lamina.models.load_model(tmp_path / "k.keras")
+    _assert_same(back.predict(X, verbose=0), theirs.predict(X, verbose=0))
+    again = lamina.models.load_model(tmp_path / "l.keras")
+    _assert_same(again.predict(X, verbose=0), ours.predict(X, verbose=0))

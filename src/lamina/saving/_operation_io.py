@@ -16,6 +16,8 @@ import inspect
 import re
 from typing import Any
 
+import numpy as np
+
 from lamina import backend
 from lamina.ops import _operation
 from lamina.ops._operation import Operation
@@ -102,6 +104,8 @@ _SPECS: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
     "Squeeze": (_N, "squeeze", ("x",), ("axis",)),
     "Clip": (_N, "clip", ("x",), ("x_min", "x_max")),
     "Where": (_N, "where", ("condition", "x1", "x2"), ()),
+    "Split": (_N, "split", ("x",), ("indices_or_sections", "axis")),
+    "Einsum": (_N, "einsum", ("*operands",), ("subscripts",)),
     "GetItem": (_N, "getitem", ("x", "key"), ()),
 }
 # Names Keras reads but does not write for these functions.
@@ -179,6 +183,8 @@ def serialize_node(op: Any, node: Any) -> tuple[dict, list, dict]:
     params = {p: bound.arguments.get(p) for p in config_params}
     if "dtype" in params and params["dtype"] is not None:
         params["dtype"] = backend.standardize_dtype(params["dtype"])
+    if tensor_params == ("*operands",):
+        return params, list(bound.arguments.get("operands", ())), {}
     args = [bound.arguments.get(p) for p in tensor_params]
     return params, args, {}
 
@@ -196,6 +202,11 @@ def serialize_value(x: Any) -> Any:
         return [serialize_value(v) for v in x]
     if isinstance(x, dict) and "class_name" not in x:
         return {k: serialize_value(v) for k, v in x.items()}
+    if isinstance(x, np.ndarray) and x.ndim:
+        return {
+            "class_name": "__numpy__",
+            "config": {"value": x.tolist(), "dtype": str(x.dtype)},
+        }
     if hasattr(x, "item") and getattr(x, "ndim", None) == 0:
         return x.item()  # a numpy or torch scalar
     return x
@@ -208,6 +219,8 @@ def deserialize_value(x: Any) -> Any:
         return slice(c.get("start"), c.get("stop"), c.get("step"))
     if isinstance(x, dict) and x.get("class_name") == "__ellipsis__":
         return Ellipsis
+    if isinstance(x, dict) and x.get("class_name") == "__numpy__":
+        return np.asarray(x["config"]["value"], dtype=x["config"]["dtype"])
     if isinstance(x, list):
         return [deserialize_value(v) for v in x]
     return x
@@ -239,6 +252,8 @@ def operation_from_entry(entry: dict) -> Operation:
     fn_name = _SPECS[cls][1]
     if fn_name == "getitem":
         fn: Any = _getitem_key
+    elif fn_name == "einsum":
+        fn = functools.partial(_operation._RAW[fn_name], config.get("subscripts"))
     else:
         fn = functools.partial(_operation._RAW[fn_name], **config)
     op = Operation(_Deserialized(fn), name)
