@@ -57,6 +57,10 @@ def test_summary_layer_range_names_checked():
         _summary(_nested(lamina), layer_range=["zz", "b"])
     with pytest.raises(ValueError, match="must be a list or tuple of 2 layer names"):
         _summary(_nested(lamina), layer_range="a")
+    # reversed ends and patterns, as Keras
+    assert _summary(_nested(lamina), layer_range=["inn", "a"]) == _summary(
+        _nested(lamina), layer_range=["a", "inner"]
+    )
 
 
 def test_summary_positions_set_the_column_edges():

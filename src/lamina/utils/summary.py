@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 _WIDTHS = (33, 24, 15)
@@ -33,7 +34,9 @@ def _rule(left: str, fill: str, mid: str, right: str, widths: tuple[int, ...]) -
 
 
 def _pick_range(layers: list, layer_range: Any) -> list:
-    """The layers from `layer_range[0]` to `layer_range[1]` (names), inclusive."""
+    """The layers from the first whose name matches `layer_range[0]` to the last
+    whose name matches `layer_range[1]` (regular expressions matched at the
+    start of the name, as Keras does), inclusive."""
     if layer_range is None:
         return layers
     if not isinstance(layer_range, (list, tuple)) or len(layer_range) != 2:
@@ -44,20 +47,20 @@ def _pick_range(layers: list, layer_range: Any) -> list:
     names = [getattr(layer, "name", "") for layer in layers]
     ends = []
     for end in layer_range:
-        found = [i for i, n in enumerate(names) if str(end) in n]
+        if not isinstance(end, str):
+            raise ValueError(
+                f"`layer_range` must hold layer names (strings). Received: {end!r}"
+            )
+        found = [i for i, n in enumerate(names) if re.match(end, n)]
         if not found:
             raise ValueError(
                 f"Passed `layer_range` has a name that matches no layer: {end!r}. "
                 f"The model's layers are {names}."
             )
         ends.append(found)
-    first, last = ends[0][0], ends[1][-1]
-    if first > last:
-        raise ValueError(
-            f"`layer_range` {list(layer_range)} is empty: layer {names[first]!r} "
-            f"comes after {names[last]!r} in the model."
-        )
-    return layers[first : last + 1]
+    if min(ends[0]) > max(ends[1]):  # given in reverse order: Keras swaps them
+        return layers[min(ends[1]) : max(ends[0]) + 1]
+    return layers[min(ends[0]) : max(ends[1]) + 1]
 
 
 def _layer_rows(
@@ -154,7 +157,7 @@ def print_summary(
             in characters.
         expand_nested: also list the layers of nested models, indented.
         layer_range: `[first_name, last_name]`: only the layers between them
-            (names match by substring, as Keras does).
+            (regular expressions matched at the start of the names, as Keras).
     """
     widths = _WIDTHS
     if positions is not None:
