@@ -105,6 +105,61 @@ _SPECS: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
     "Clip": (_N, "clip", ("x",), ("x_min", "x_max")),
     "Where": (_N, "where", ("condition", "x1", "x2"), ()),
     "Split": (_N, "split", ("x",), ("indices_or_sections", "axis")),
+    **{
+        cls: (module, fn, tuple(call.split()), tuple(params.split()))
+        for cls, module, fn, call, params in (
+            ("Tile", _N, "tile", "x", "repeats"),
+            ("Repeat", _N, "repeat", "x", "repeats axis"),
+            ("Argmax", _N, "argmax", "x", "axis keepdims"),
+            ("Argmin", _N, "argmin", "x", "axis keepdims"),
+            ("Cumsum", _N, "cumsum", "x", "axis dtype"),
+            ("Cumprod", _N, "cumprod", "x", "axis dtype"),
+            ("Std", _N, "std", "x", "axis keepdims"),
+            ("Var", _N, "var", "x", "axis keepdims"),
+            ("Prod", _N, "prod", "x", "axis keepdims dtype"),
+            ("Any", _N, "any", "x", "axis keepdims"),
+            ("All", _N, "all", "x", "axis keepdims"),
+            ("ZerosLike", _N, "zeros_like", "x", "dtype"),
+            ("OnesLike", _N, "ones_like", "x", "dtype"),
+            ("FullLike", _N, "full_like", "x fill_value", "dtype"),
+            ("Reciprocal", _N, "reciprocal", "x", ""),
+            ("Floor", _N, "floor", "x", ""),
+            ("Ceil", _N, "ceil", "x", ""),
+            ("Cos", _N, "cos", "x", ""),
+            ("Sin", _N, "sin", "x", ""),
+            ("Log1p", _N, "log1p", "x", ""),
+            ("Expm1", _N, "expm1", "x", ""),
+            ("Flip", _N, "flip", "x", "axis"),
+            ("Roll", _N, "roll", "x", "shift axis"),
+            ("Sort", _N, "sort", "x", "axis"),
+            ("Argsort", _N, "argsort", "x", "axis"),
+            ("Take", _N, "take", "x indices", "axis"),
+            ("TakeAlongAxis", _N, "take_along_axis", "x indices", "axis"),
+            ("Swapaxes", _N, "swapaxes", "x", "axis1 axis2"),
+            ("Tril", _N, "tril", "x", "k"),
+            ("Triu", _N, "triu", "x", "k"),
+            ("Dot", _N, "dot", "x1 x2", ""),
+            ("Tensordot", _N, "tensordot", "x1 x2", "axes"),
+            ("Pad", _N, "pad", "x =constant_values", "pad_width mode"),
+            ("Elu", _NN, "elu", "x", "alpha"),
+            ("LeakyRelu", _NN, "leaky_relu", "x", "negative_slope"),
+            ("Selu", _NN, "selu", "x", ""),
+            ("Softsign", _NN, "softsign", "x", ""),
+            ("LogSigmoid", _NN, "log_sigmoid", "x", ""),
+            ("OneHot", _NN, "one_hot", "x", "num_classes axis dtype sparse"),
+            ("StopGradient", _CORE, "stop_gradient", "variable", ""),
+            ("Logsumexp", _MATH, "logsumexp", "x", "axis keepdims"),
+            ("TopK", _MATH, "top_k", "x", "k sorted"),
+            (
+                "Resize",
+                "keras.src.ops.image",
+                "resize",
+                "images",
+                "size interpolation antialias crop_to_aspect_ratio "
+                "pad_to_aspect_ratio fill_mode fill_value data_format",
+            ),
+        )
+    },
     "Einsum": (_N, "einsum", ("*operands",), ("subscripts",)),
     "GetItem": (_N, "getitem", ("x", "key"), ()),
 }
@@ -185,8 +240,10 @@ def serialize_node(op: Any, node: Any) -> tuple[dict, list, dict]:
         params["dtype"] = backend.standardize_dtype(params["dtype"])
     if tensor_params == ("*operands",):
         return params, list(bound.arguments.get("operands", ())), {}
-    args = [bound.arguments.get(p) for p in tensor_params]
-    return params, args, {}
+    args = [bound.arguments.get(p) for p in tensor_params if p[0] != "="]
+    # `=name`: passed by keyword, as Keras calls the operation.
+    kwargs = {p[1:]: bound.arguments.get(p[1:]) for p in tensor_params if p[0] == "="}
+    return params, args, kwargs
 
 
 def serialize_value(x: Any) -> Any:
