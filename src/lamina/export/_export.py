@@ -93,7 +93,7 @@ def prepare(model: Any, input_signature: Any = None, fn: Any = None) -> tuple:
         dims = {}
         concrete = []
         for axis, d in enumerate(shape):
-            if d is None:
+            if d is None or axis == 0:  # the batch axis always stays dynamic
                 name = "batch" if axis == 0 else f"input{i}_axis{axis}"
                 dims[axis] = torch.export.Dim(name)
                 concrete.append(next(sizes) if axis else 2)

@@ -25,12 +25,18 @@ from lamina.saving._layer_io import LayerSavingMixin
 
 
 class _CallContext:
-    """The `training` flag of the outermost call, seen by nested layers."""
+    """The `training` flag of the outermost call, seen by nested layers: None
+    when no call is in progress, a bool, or `_UNSET`."""
 
-    training: bool | None = None
+    training: Any = None
 
 
 _CONTEXT = _CallContext()
+
+# The outer call gave no `training` and the model is not in `train()` mode: each
+# layer then takes the default of its own `call` (as in Keras, where a random
+# augmentation layer, whose default is True, augments when called directly).
+_UNSET = object()
 
 _BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim"}
 
@@ -258,7 +264,7 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
         training = self._resolve_training(kwargs, outer)
         mask = self._resolve_mask(inputs, kwargs)
         if outer:
-            _CONTEXT.training = _truth(training)
+            _CONTEXT.training = training if training is _UNSET else _truth(training)
         self.__dict__["_in_call"] = True  # add_weight refuses to run now
         try:
             self._call_losses.clear()
@@ -273,12 +279,19 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
         return self._finish_outputs(inputs, outputs, mask)
 
     def _resolve_training(self, kwargs: dict, outer: bool) -> Any:
-        """Explicit `training`, else the outer call's, else the module's mode."""
+        """Explicit `training`, else the outer call's, else the module's mode
+        (`train()`), else the default of this layer's `call`. Returns what nested
+        calls inherit (`_UNSET` when nothing was said)."""
         training = kwargs.get("training")
         if training is None:
-            training = self.training if outer else _CONTEXT.training
+            if outer:
+                training = True if self.training else _UNSET
+            else:
+                training = _CONTEXT.training
         if self._call_has_training:
-            kwargs["training"] = training
+            kwargs["training"] = (
+                call_training_default(type(self)) if training is _UNSET else training
+            )
         else:
             kwargs.pop("training", None)
         return training
@@ -578,6 +591,16 @@ def _named_call_args(cls: type, args: tuple, kwargs: dict) -> tuple[tuple, dict]
 
 
 _SIGNATURES: dict[type, tuple[bool, bool]] = {}
+_TRAINING_DEFAULTS: dict[type, Any] = {}
+
+
+def call_training_default(cls: type) -> Any:
+    """The default of `training` in `cls.call` (None when it has none)."""
+    if cls not in _TRAINING_DEFAULTS:
+        param = inspect.signature(cls.call).parameters.get("training")
+        default = None if param is None else param.default
+        _TRAINING_DEFAULTS[cls] = default if isinstance(default, bool) else None
+    return _TRAINING_DEFAULTS[cls]
 
 
 def _call_signature(cls: type) -> tuple[bool, bool]:

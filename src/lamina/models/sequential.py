@@ -7,7 +7,7 @@ from typing import Any
 import torch
 
 from lamina.layers._symbolic import KerasTensor, flatten
-from lamina.layers.base import Layer
+from lamina.layers.base import Layer, call_training_default
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.core.torch_module_wrapper import wrap_if_torch_module
 from lamina.models.model import Model
@@ -345,7 +345,6 @@ def _run_plan(plan: list, x: torch.Tensor, training: Any) -> torch.Tensor:
     first = plan[0][0]
     if first.input_spec is not None:
         first._check_input_spec(x)
-    training = bool(training)
     for layer, call, wants_training, dtype in plan:
         if (
             layer._forward_hooks
@@ -357,7 +356,12 @@ def _run_plan(plan: list, x: torch.Tensor, training: Any) -> torch.Tensor:
             continue
         if x.dtype != dtype and x.is_floating_point():
             x = x.to(dtype)
-        x = call(x, training=training) if wants_training else call(x)
+        if not wants_training:
+            x = call(x)
+        elif training is None:  # nothing said: the layer's own default (Keras)
+            x = call(x, training=call_training_default(type(layer)))
+        else:
+            x = call(x, training=bool(training))
     return x
 
 
