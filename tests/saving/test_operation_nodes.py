@@ -228,6 +228,15 @@ def test_unknown_operation_is_refused_by_name():
         lamina.Model.from_config(config)
 
 
+def test_unknown_operation_parameter_is_refused_by_name():
+    config = _residual(lamina).get_config()
+    for entry in config["layers"]:
+        if entry["name"] == "mean":
+            entry["config"]["where"] = None
+    with pytest.raises(ValueError, match=r"'mean' \(Mean\).*\['where'\]"):
+        lamina.Model.from_config(config)
+
+
 def test_torch_function_node_cannot_be_written():
     import torch
 

@@ -294,7 +294,8 @@ def operation_from_entry(entry: dict) -> Operation:
     its inbound node.
 
     Raises:
-        ValueError: for an operation class lamina does not know, naming it.
+        ValueError: for an operation class lamina does not know, or a
+            parameter its lamina function does not take, naming them.
     """
     cls = entry["class_name"]
     cls = _ALIASES.get(cls, cls)
@@ -306,7 +307,15 @@ def operation_from_entry(entry: dict) -> Operation:
             f"'{entry.get('module')}', name '{name}') in the model config: lamina "
             f"reads these operations: {sorted(_SPECS)}."
         )
-    fn_name = _SPECS[cls][1]
+    fn_name, params = _SPECS[cls][1], _SPECS[cls][3]
+    unknown = sorted(set(config) - set(params))
+    if unknown:
+        raise ValueError(
+            f"Operation '{name}' ({cls}) in the model config has parameters "
+            f"{unknown} that lamina's `ops.{fn_name}` does not take; it takes "
+            f"{list(params)}."
+        )
+    config = {k: deserialize_value(v) for k, v in config.items()}
     if fn_name == "getitem":
         fn: Any = _getitem_key
     elif fn_name == "einsum":
