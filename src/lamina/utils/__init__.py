@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from lamina.backend import clear_session, set_random_seed
+from lamina.backend import clear_session, set_random_seed, standardize_dtype
+from lamina.saving import (
+    CustomObjectScope,
+    custom_object_scope,
+    deserialize_keras_object,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+    serialize_keras_object,
+)
 from lamina.utils._graph_utils import get_source_inputs, is_keras_tensor
 from lamina.utils.audio_dataset import audio_dataset_from_directory
 from lamina.utils.dataset_utils import split_dataset
@@ -38,6 +48,15 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "CustomObjectScope",
+    "custom_object_scope",
+    "deserialize_keras_object",
+    "get_custom_objects",
+    "get_registered_name",
+    "get_registered_object",
+    "register_keras_serializable",
+    "serialize_keras_object",
+    "standardize_dtype",
     "Progbar",
     "PyDataset",
     "layer_outputs",
