@@ -13,16 +13,18 @@ import datetime
 import io
 import json
 import os
+import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from lamina import _registry
-from lamina.saving import _files, _weights_io, legacy_h5, serialization_lib
+from lamina.saving import _files, _walk, _weights_io, legacy_h5, serialization_lib
 
 _CONFIG = "config.json"
 _METADATA = "metadata.json"
+_ASSETS = "assets"
 _WEIGHTS = "model.weights.h5"
 
 _BAD_EXTENSION = (
@@ -87,6 +89,43 @@ def save_model(
         zf.writestr(_METADATA, metadata)
         zf.writestr(_CONFIG, config)
         zf.writestr(_WEIGHTS, buffer.getvalue())
+        _write_assets(model, zf)
+
+
+def _write_assets(model: Any, zf: zipfile.ZipFile) -> None:
+    """Files that layers write with `save_assets(dir)` go under `assets/<path>`,
+    the object's Keras path (as `model.weights.h5`'s groups are named)."""
+    owners = [(p, o) for p, o in _walk.walk(model) if hasattr(o, "save_assets")]
+    if not owners:
+        return
+    with tempfile.TemporaryDirectory() as root:
+        for obj_path, obj in owners:
+            folder = os.path.join(root, obj_path)
+            os.makedirs(folder, exist_ok=True)
+            obj.save_assets(folder)
+        for folder, _, files in os.walk(root):
+            for name in sorted(files):
+                full = os.path.join(folder, name)
+                zf.write(full, f"{_ASSETS}/{os.path.relpath(full, root)}")
+
+
+def _load_assets(model: Any, zf: zipfile.ZipFile, path: Path) -> None:
+    """Calls `load_assets(dir)` on each object whose `assets/<path>` the file holds."""
+    members = [n for n in zf.namelist() if n.startswith(f"{_ASSETS}/")]
+    if not members:
+        return
+    with tempfile.TemporaryDirectory() as root:
+        for name in members:
+            target = os.path.realpath(os.path.join(root, name))
+            if not target.startswith(os.path.realpath(root) + os.sep):
+                raise ValueError(f"'{path}' holds an asset outside its folder: {name}")
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as f:
+                f.write(zf.read(name))
+        for obj_path, obj in _walk.walk(model):
+            folder = os.path.join(root, _ASSETS, obj_path)
+            if hasattr(obj, "load_assets") and os.path.isdir(folder):
+                obj.load_assets(folder)
 
 
 def _open_archive(path: Path) -> zipfile.ZipFile:
@@ -153,10 +192,11 @@ def load_model(
         weights = (
             _read_member(zf, _WEIGHTS, path) if _WEIGHTS in zf.namelist() else None
         )
-    with _registry.safe_mode_scope(safe_mode):
-        model = serialization_lib._deserialize(config, custom_objects, compile)
-    if weights is not None:
-        _read_weights_bytes(model, weights, f"{path}/{_WEIGHTS}")
+        with _registry.safe_mode_scope(safe_mode):
+            model = serialization_lib._deserialize(config, custom_objects, compile)
+        if weights is not None:
+            _read_weights_bytes(model, weights, f"{path}/{_WEIGHTS}")
+        _load_assets(model, zf, path)
     return model
 
 

@@ -122,7 +122,9 @@ def serialize_keras_object(obj: Any) -> Any:
     if hasattr(obj, "get_compile_config"):
         compile_config = obj.get_compile_config()
         if compile_config is not None:
-            out["compile_config"] = compile_config
+            # a user's override may return objects (an optimizer, a loss): as
+            # Keras, serialize them; lamina's own config is already plain.
+            out["compile_config"] = serialize_keras_object(compile_config)
     return out
 
 
