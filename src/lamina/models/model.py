@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lamina.export._export import export_model
 from lamina.layers.base import Layer
 from lamina.saving._model_io import ModelSavingMixin
 from lamina.trainers.trainer import Trainer
@@ -91,6 +92,39 @@ class Model(ModelSavingMixin, Trainer, Layer):
             positions=positions,
             expand_nested=expand_nested,
             layer_range=layer_range,
+        )
+
+    def export(
+        self,
+        filepath: str,
+        format: str = "tf_saved_model",
+        verbose: Any = None,
+        input_signature: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        """Exports the model's inference call for use outside Python.
+
+        `format="torch"` writes a `torch.export` program (reload it with
+        `torch.export.load(filepath).module()`); `format="onnx"` writes an ONNX
+        file (needs the `onnx` extra). The batch axis stays dynamic. Keras's
+        default, a TensorFlow SavedModel, needs TensorFlow and is refused with
+        a message naming these two formats.
+
+        Args:
+            filepath: the file to write (atomically).
+            format: `"torch"` or `"onnx"`.
+            verbose: print where the file went.
+            input_signature: the inputs' specs (`InputSpec`, `Input` tensors or
+                shape tuples); default the model's own inputs.
+            **kwargs: `opset_version` for ONNX.
+        """
+        export_model(
+            self,
+            filepath,
+            format=format,
+            verbose=verbose,
+            input_signature=input_signature,
+            **kwargs,
         )
 
     def get_config(self) -> dict:
