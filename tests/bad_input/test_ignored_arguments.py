@@ -8,6 +8,7 @@ import pytest
 import lamina
 from lamina import layers
 from lamina.layers import _weights
+from lamina.layers.core import input_layer
 
 
 def _nested(lib):
@@ -140,3 +141,18 @@ def test_evaluate_refuses_unknown_keyword_arguments(keras):
     kmodel.compile(optimizer="sgd", loss="mse")
     with pytest.raises(ValueError, match=r"Arguments not recognized: \{'epochs': 3\}"):
         kmodel.evaluate(x, y, epochs=3, verbose=0)
+
+
+def test_sparse_input_warned_once_and_fed_scipy_sparse(monkeypatch):
+    sparse = pytest.importorskip("scipy.sparse")
+    monkeypatch.setattr(input_layer, "_WARNED", set())
+    with pytest.warns(UserWarning, match=r"`Input\(sparse=True\)`: lamina has no"):
+        inputs = lamina.Input((3,), sparse=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lamina.Input((3,), sparse=True)
+    model = lamina.Model(inputs, layers.Dense(2)(inputs))
+    x = sparse.random(4, 3, density=0.5, format="csr", random_state=0)
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0), model.predict(x.toarray(), verbose=0), rtol=1e-6
+    )

@@ -10,6 +10,8 @@ from lamina.layers._checks import checked_batch_shape
 from lamina.layers._symbolic import KerasTensor, Node
 from lamina.layers.base import Layer
 
+_WARNED: set[str] = set()
+
 
 def _from_input_tensor(
     tensor: Any, shape: Any, batch_size: Any, batch_shape: Any, dtype: Any, sparse: Any
@@ -105,6 +107,15 @@ class InputLayer(Layer):
         self._batch_shape = checked_batch_shape(batch_shape, shape)
         self._dtype = backend.standardize_dtype(dtype)
         self.sparse = bool(sparse)
+        if self.sparse and "sparse" not in _WARNED:  # Keras (torch) refuses it
+            _WARNED.add("sparse")
+            warnings.warn(
+                "`Input(sparse=True)`: lamina has no sparse tensors; the input is "
+                "dense (a scipy sparse `x` is densified batch by batch in `fit`, "
+                "`evaluate` and `predict`). This warning is shown once.",
+                UserWarning,
+                stacklevel=2,
+            )
         self.optional = optional
         self.built = True
         tensor = KerasTensor(self._batch_shape, self._dtype, name=self.name)
