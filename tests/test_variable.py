@@ -238,3 +238,31 @@ def test_custom_metric_in_fit_matches_keras(keras):
     assert [m.name for m in lmodel.metrics] == [m.name for m in kmodel.metrics]
     got = lmodel.get_metrics_result()["count_within"]
     assert float(ops.convert_to_numpy(got)) == pytest.approx(kv["count_within"])
+
+
+def test_variable_assigned_in_init_is_a_weight_of_the_layer(keras):
+    """The customizing-saving guide's layer: `self.v = keras.Variable(...)` in
+    `__init__` is one of the layer's weights in Keras; it must be in lamina too."""
+    import numpy as np
+
+    import lamina
+
+    def make(lib):
+        class Scaled(lib.layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.scale = lib.Variable(np.full((2,), 3.0), name="scale")
+
+            def call(self, x):
+                return x * self.scale
+
+        return Scaled()
+
+    ours, theirs = make(lamina), make(keras)
+    x = np.ones((1, 2), dtype="float32")
+    ours(x), theirs(x)
+    assert [w.name for w in ours.weights] == [w.name for w in theirs.weights]
+    assert [w.name for w in ours.trainable_weights] == ["scale"]
+    assert len(ours.get_weights()) == len(theirs.get_weights()) == 1
+    ours.set_weights([np.array([5.0, 6.0])])
+    np.testing.assert_array_equal(ours(x).detach().numpy(), [[5.0, 6.0]])

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from lamina.backend.variable import Variable
 from lamina.layers import _symbolic
 from lamina.layers._checks import checked_batch_shape
 from lamina.layers._dtype_policy import DTypePolicy, get_policy
@@ -158,6 +159,15 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
         ):
             value = torch.nn.ModuleList(value)
         super().__setattr__(name, value)
+        if (
+            keys is not None
+            and isinstance(value, Variable)
+            and name in self._parameters
+        ):
+            # `self.v = lamina.Variable(...)` in __init__ or build: a weight of
+            # this layer, listed in creation order as Keras lists it.
+            keys[id(value)] = name
+            self.__dict__["_weight_order"].append(name)
 
     def __getattr__(self, name: str) -> Any:
         aliases = self.__dict__.get("_weight_aliases")
