@@ -161,13 +161,22 @@ class DataParallelRun:
         """`sum_r n_r * g_r / sum_r n_r` over the ranks: the gradient of the global
         batch's mean loss, `n_r` being each rank's rows in this step."""
         n_local = float(self.current_n)
-        live = [g for g in grads if g is not None]
-        flat = [g.mul(n_local) if n_local else torch.zeros_like(g) for g in live]
-        count = torch.tensor([n_local], device=live[0].device if live else "cpu")
-        _process.all_reduce_sum_([*flat, count])
-        total = max(float(count.item()), 1.0)
-        reduced = iter(g.div_(total) for g in flat)
-        return [None if g is None else next(reduced) for g in grads]
+        # contiguous tensors of our own (autograd's are usually both already)
+        out = [None if g is None else g.contiguous() for g in grads]
+        live = [g for g in out if g is not None]
+        with torch.no_grad():
+            for g in live:
+                if n_local:
+                    g.mul_(n_local)
+                else:
+                    g.zero_()
+            device = live[0].device if live else torch.device("cpu")
+            count = torch.tensor([n_local], device=device)
+            _process.all_reduce_each_([*live, count])
+            total = max(float(count.item()), 1.0)
+            for g in live:
+                g.div_(total)
+        return out
 
     def empty_step(self) -> None:
         """This rank has no rows of the step's batch: it still joins the sum
@@ -190,7 +199,7 @@ class DataParallelRun:
                 elif kind in ("sum", "none", None):
                     summed.append(v)
         with torch.no_grad():
-            _process.all_reduce_sum_(summed + averaged)
+            _process.all_reduce_sum_(summed + averaged, exact=True)
             for v in averaged:
                 v.div_(self.world)
 

@@ -86,17 +86,27 @@ def is_chief() -> bool:
     return int(os.environ.get("RANK", "0")) == 0
 
 
-def all_reduce_sum_(tensors: list[torch.Tensor]) -> None:
-    """Sums each tensor over the ranks, in place, in one flat message."""
+def all_reduce_sum_(tensors: list[torch.Tensor], exact: bool = False) -> None:
+    """Sums each tensor over the ranks, in place, in one flat message: float32
+    for gradients (half the traffic), float64 with `exact` (metric counts)."""
     if not tensors:
         return
-    flat = torch.cat([t.reshape(-1).to(torch.float64) for t in tensors])
+    dtype = torch.float64 if exact else torch.float32
+    flat = torch.cat([t.reshape(-1).to(dtype) for t in tensors])
     dist.all_reduce(flat)
     offset = 0
     for t in tensors:
         n = t.numel()
         t.copy_(flat[offset : offset + n].view_as(t).to(t.dtype))
         offset += n
+
+
+def all_reduce_each_(tensors: list[torch.Tensor]) -> None:
+    """Sums each tensor over the ranks in place, all messages in flight at once
+    (no concatenated copy: gradients of wide layers are hundreds of MB)."""
+    handles = [dist.all_reduce(t, async_op=True) for t in tensors]
+    for handle in handles:
+        handle.wait()
 
 
 def broadcast_tensor(t: torch.Tensor, src: int = 0) -> torch.Tensor:
