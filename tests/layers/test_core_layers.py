@@ -104,7 +104,9 @@ def test_set_weights_wrong_shape_names_both_shapes():
 
 def test_wrong_feature_count_names_layer_and_hint():
     model = lamina.Sequential([layers.Dense(2, input_shape=(3,), name="first")])
-    with pytest.raises(ValueError, match=r"'first'.*value 3.*\(None, 5\).*input_shape=\(5,\)"):
+    with pytest.raises(
+        ValueError, match=r"'first'.*value 3.*\(None, 5\).*input_shape=\(5,\)"
+    ):
         model(np.zeros((4, 5), "float32"))
 
 
