@@ -9,7 +9,7 @@ model's `input_layers` / `output_layers`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import torch
 
@@ -178,7 +178,7 @@ def functional_from_config(
             layer = make_layer(entry)
         layers[name] = layer
         if _is_input_layer(layer):
-            created[(name, 0, 0)] = layer.output
+            created[(name, 0, 0)] = cast(Any, layer).output
     pending = [
         (entry.get("name") or entry["config"]["name"], node)
         for entry in config["layers"]

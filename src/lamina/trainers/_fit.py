@@ -145,15 +145,14 @@ def _validation_source(model: Any, data: FitData, batch_size: int) -> Any:
     if source is not None:  # a PyDataset, DataLoader, generator, torch Dataset
         return source
     vx, vy, vsw = da.unpack_validation_data(val)
-    if da.num_samples(*_prepare_arrays(model, vx, vy, vsw)[:3]) == 0:
+    xs, ys, sws, n = _prepare_arrays(model, vx, vy, vsw)
+    if n == 0:
         raise ValueError(
             "`validation_data` has 0 samples: there is nothing to validate on, "
             "and no validation loss to report. Pass validation arrays with rows, "
             "or leave `validation_data` out."
         )
-    return ArraySource(
-        *_prepare_arrays(model, vx, vy, vsw)[:3], val_bs, False, model._device()
-    )
+    return ArraySource(xs, ys, sws, val_bs, False, model._device())
 
 
 def _training_source(model: Any, data: FitData) -> tuple:
