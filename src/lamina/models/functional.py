@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import torch
 
@@ -74,13 +74,23 @@ def _keras_order(outputs: list[KerasTensor], nodes: list[Node]) -> list[Node]:
     return sorted(nodes, key=lambda n: rank[id(n.layer)])
 
 
-def _check_reachable(tensor: KerasTensor, done: list[Node]) -> None:
+def _node(tensor: KerasTensor) -> Node:
+    """The node that made `tensor`.
+
+    Raises:
+        ValueError: when no call made it (a bare `KerasTensor(...)`).
+    """
     node = tensor.node
     if node is None:
         raise ValueError(
             f"The tensor {tensor} was not made by `Input()` or by a layer call: a "
             "functional model's tensors must come from `lamina.Input` tensors."
         )
+    return node
+
+
+def _check_reachable(tensor: KerasTensor, done: list[Node]) -> None:
+    node = _node(tensor)
     if isinstance(node.layer, InputLayer):
         accessed = [n.layer.name for n in done if not isinstance(n.layer, InputLayer)]
         raise ValueError(
@@ -133,7 +143,9 @@ class Functional(Model):
     def _add_graph_layers(self) -> None:
         """Registers the graph's layers as child modules: input layers first,
         in the order of `inputs`, then in Keras's order (`_keras_order`)."""
-        firsts = [t.node for t in self.inputs if isinstance(t.node.layer, InputLayer)]
+        firsts = [
+            _node(t) for t in self.inputs if isinstance(_node(t).layer, InputLayer)
+        ]
         rest = [n for n in self._nodes if n not in firsts]
         ordered = firsts + _keras_order(self.outputs, rest)
         wrappers: dict[int, Layer] = {}
@@ -174,19 +186,19 @@ class Functional(Model):
 
     @property
     def input_names(self) -> list[str]:
-        return [t.node.layer.name for t in self.inputs]
+        return [_node(t).layer.name for t in self.inputs]
 
     @property
     def output_names(self) -> list[str]:
         if isinstance(self._outputs_struct, dict):
             return list(self._outputs_struct.keys())
-        return [t.node.layer.name for t in self.outputs]
+        return [_node(t).layer.name for t in self.outputs]
 
     def _assign_inputs(self, inputs: Any) -> dict[int, Any]:
         values: dict[int, Any] = {}
         if isinstance(inputs, dict):
             for t in self.inputs:
-                name = t.node.layer.name
+                name = _node(t).layer.name
                 if name not in inputs:
                     raise ValueError(
                         f"Missing input '{name}'. The model expects inputs "
@@ -207,8 +219,9 @@ class Functional(Model):
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
         values = self._assign_inputs(inputs)
         for t in self.inputs:
-            if isinstance(t.node.layer, InputLayer):
-                values[id(t)] = _check_input(t.node.layer, values[id(t)])
+            layer = _node(t).layer
+            if isinstance(layer, InputLayer):
+                values[id(t)] = _check_input(layer, values[id(t)])
         if mask is not None:
             _attach_masks(self.inputs, values, mask)
 
@@ -271,7 +284,8 @@ def init_functional_subclass(model: Model, *args: Any, **kwargs: Any) -> None:
     the model runs its graph and the subclass's overrides still win."""
     if not isinstance(model, Functional):
         _rebase_on_functional(type(model))
-    Functional.__init__(model, *args, **kwargs)
+    # The rebase made `model` an instance of Functional.
+    Functional.__init__(cast(Functional, model), *args, **kwargs)
 
 
 def _rebase_on_functional(cls: type) -> None:
@@ -290,7 +304,8 @@ def _attach_masks(inputs: list, values: dict, mask: Any) -> None:
         value = values[id(t)]
         if m is not None and isinstance(value, torch.Tensor):
             value = value.view_as(value)  # a new tensor object carries the mask
-            value._keras_mask = m
+            # torch's stubs do not declare Keras's mask attribute on Tensor.
+            value._keras_mask = m  # type: ignore[attr-defined]
             values[id(t)] = value
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, cast
 
 import torch
 
@@ -57,7 +57,11 @@ class Sequential(Model):
     @property
     def layers(self) -> list[Layer]:
         """The layers, without the InputLayer (as Keras lists them)."""
-        return [m for m in self._modules.values() if m is not self._input_layer]
+        return [m for m in self._children() if m is not self._input_layer]
+
+    def _children(self) -> list[Layer]:
+        """The child modules in order: `add` wraps each into a `Layer`."""
+        return cast("list[Layer]", list(self._modules.values()))
 
     def add(self, layer: Any, rebuild: bool = True) -> None:
         """Adds a layer on top of the stack."""
@@ -228,14 +232,15 @@ class Sequential(Model):
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
         plan = self.__dict__.get("_plan")
         if plan is None:
-            plan = self._plan = _fast_plan(list(self._modules.values()))
+            plan = self._plan = _fast_plan(self._children())
         if plan and isinstance(inputs, torch.Tensor) and mask is None:
             return _run_plan(plan, inputs, training)
         x = inputs
         if mask is not None and isinstance(x, torch.Tensor):
             x = x.view_as(x)  # a new tensor object carries the mask
-            x._keras_mask = mask
-        for layer in self._modules.values():
+            # torch's stubs do not declare Keras's mask attribute on Tensor.
+            x._keras_mask = mask  # type: ignore[attr-defined]
+        for layer in self._children():
             x = layer(x)
         return x
 
@@ -320,7 +325,7 @@ def _plain_layer(layer: Any) -> bool:
     )
 
 
-def _fast_plan(layers: list) -> list | bool:
+def _fast_plan(layers: list) -> list | Literal[False]:
     """The layers' `call`s to chain directly, or False when some layer needs the
     full `Layer.__call__` (masks, activity losses, user layers, modules)."""
     if not layers or not all(_plain_layer(layer) for layer in layers):
