@@ -194,8 +194,8 @@ def operation_class(op: Any) -> str:
     """The Keras class name of a recorded operation.
 
     Raises:
-        NotImplementedError: for an operation Keras's format has no entry for
-            here (a torch function, `ops.einsum`), naming it.
+        NotImplementedError: for an operation outside `_SPECS` (a torch
+            function such as `torch.relu`), naming it.
     """
     saved = getattr(op, "_keras_class", None)
     if saved is not None:
