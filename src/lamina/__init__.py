@@ -32,16 +32,34 @@ from lamina import (
     visualization,
 )
 from lamina._keras_alias import install_as_keras, uninstall_as_keras
+from lamina.backend import device
 from lamina.backend.variable import Variable
-from lamina.layers import Input, Layer
+from lamina.initializers import Initializer
+from lamina.layers import Input, InputSpec, Layer
 from lamina.layers._symbolic import KerasTensor
+from lamina.losses import Loss
+from lamina.metrics import Metric
 from lamina.models import Model, Sequential
+from lamina.optimizers import Optimizer
+from lamina.regularizers import Regularizer
+
+
+def version() -> str:
+    """lamina's version (`keras.version()` gives Keras's)."""
+    return __version__
+
 
 __all__ = [
+    "Initializer",
     "Input",
+    "InputSpec",
     "KerasTensor",
     "Layer",
+    "Loss",
+    "Metric",
     "Model",
+    "Optimizer",
+    "Regularizer",
     "Sequential",
     "Variable",
     "activations",
@@ -50,6 +68,7 @@ __all__ = [
     "callbacks",
     "config",
     "constraints",
+    "device",
     "datasets",
     "distribution",
     "export",
@@ -69,5 +88,6 @@ __all__ = [
     "tree",
     "uninstall_as_keras",
     "utils",
+    "version",
     "visualization",
 ]

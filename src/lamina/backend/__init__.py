@@ -19,6 +19,13 @@ from lamina.backend._config import (
     standardize_dtype,
     to_torch_dtype,
 )
+from lamina.backend._dtypes_and_scopes import (
+    device,
+    get_uid,
+    is_float_dtype,
+    is_int_dtype,
+    result_type,
+)
 from lamina.backend._random import SeedGenerator, draw_seed, set_random_seed
 from lamina.backend.variable import Variable
 
@@ -59,12 +66,17 @@ __all__ = [
     "Variable",
     "backend",
     "clear_session",
+    "device",
     "draw_seed",
     "epsilon",
     "floatx",
     "get_device",
+    "get_uid",
     "image_data_format",
+    "is_float_dtype",
+    "is_int_dtype",
     "is_keras_tensor",
+    "result_type",
     "set_device",
     "set_epsilon",
     "set_floatx",

@@ -48,7 +48,9 @@ class InputSpec:
         axes: dict[int, int] | None = None,
         allow_last_axis_squeeze: bool = False,
         name: str | None = None,
+        optional: bool = False,
     ) -> None:
+        self.optional = optional  # an input that may be None (Keras)
         self.dtype = dtype
         self.shape = tuple(shape) if shape is not None else None
         self.ndim = len(shape) if shape is not None else ndim

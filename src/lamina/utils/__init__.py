@@ -17,6 +17,7 @@ from lamina.saving import (
 )
 from lamina.utils._graph_utils import get_source_inputs, is_keras_tensor
 from lamina.utils.audio_dataset import audio_dataset_from_directory
+from lamina.utils.config import Config
 from lamina.utils.dataset_utils import split_dataset
 from lamina.utils.file_utils import get_file
 from lamina.utils.image_dataset import image_dataset_from_directory
@@ -48,6 +49,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "Config",
     "CustomObjectScope",
     "custom_object_scope",
     "deserialize_keras_object",
