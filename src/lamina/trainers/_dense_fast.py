@@ -79,7 +79,7 @@ _NONE_OPTIONS = frozenset(
 )
 
 
-def _dense_supported(layer: Any, dense_type: type, kinds: dict) -> bool:
+def _dense_supported(layer: Any, dense_type: type[Dense], kinds: dict) -> bool:
     """Whether one layer is a Dense layer the hand-written step covers."""
     if type(layer) is not dense_type or not layer.built or not layer.trainable:
         return False

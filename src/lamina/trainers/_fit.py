@@ -8,6 +8,7 @@ step of `_step.py` (with its private fast paths).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -404,7 +405,7 @@ def _finalize_ema(model: Any, epochs: int) -> None:
     """With `use_ema`, fit ends with the moving averages in the weights (Keras)."""
     optimizer = getattr(model, "optimizer", None)
     optimizer = getattr(optimizer, "inner_optimizer", optimizer)
-    if epochs > 0 and getattr(optimizer, "use_ema", False):
+    if epochs > 0 and optimizer is not None and getattr(optimizer, "use_ema", False):
         optimizer.finalize_variable_values(model.trainable_weights)
 
 
@@ -441,20 +442,22 @@ def _evaluate_source(
     dp: Any = None,
 ) -> dict:
     model.reset_metrics()
-    hooks = cbs is not None and cbs.wants_batch_logs("test")
+    hooks = cbs if cbs is not None and cbs.wants_batch_logs("test") else None
     for i, (x, y, sw) in enumerate(source.batches(steps)):
-        if hooks:
-            cbs.batch_begin("test", i)
+        if hooks is not None:
+            hooks.batch_begin("test", i)
         if dp is None or batch_size_of(x):  # a rank may have no rows of a batch
             step(x, y, sw)
-        if hooks:
-            cbs.batch_end("test", i, step.logs)
+        if hooks is not None:
+            hooks.batch_end("test", i, step.logs)
     if dp is not None:
         dp.reduce_metrics()
     return step.logs()
 
 
-def _source_for(model: Any, x: Any, y: Any, sw: Any, batch_size: Any, steps: Any):
+def _source_for(
+    model: Any, x: Any, y: Any, sw: Any, batch_size: Any, steps: Any
+) -> Any:
     source = make_source(
         x,
         y,
@@ -570,11 +573,16 @@ def run_predict(
                 out = dp.gather(out)  # the rows of this batch from every rank
             outputs.append(out)
             if hooks:
-                cbs.batch_end("predict", i, lambda o=out: {"outputs": o})
+                cbs.batch_end("predict", i, _outputs_logs(out))
     cbs.on_predict_end()
-    if streamed:
+    if streamed and dp is not None:  # `streamed` implies `dp`
         outputs = dp.gather_rounds(outputs, total)
     return to_numpy(_concat(outputs))
+
+
+def _outputs_logs(out: Any) -> Callable[[], dict]:
+    """The logs of a predict batch, built only if a callback asks for them."""
+    return lambda: {"outputs": out}
 
 
 def _concat(outputs: list) -> Any:

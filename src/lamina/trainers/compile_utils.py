@@ -254,7 +254,7 @@ class CompiledMetrics(Metric):
         multi = len(names) > 1
 
         def resolve(spec: Any) -> list[list]:
-            out = []
+            out: list[list] = []
             for i, entry in enumerate(_per_output_metrics(spec, names)):
                 if y_true[i] is None:  # no target for this output: nothing to score
                     out.append([])

@@ -12,7 +12,7 @@ rate instead of a dict built per step).
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
@@ -62,7 +62,16 @@ def _warn_once(key: str, message: str) -> None:
         warnings.warn(message, stacklevel=3)
 
 
-class Trainer:
+if TYPE_CHECKING:
+    # The mixin's host is a `Layer` (`Model(Trainer, Layer)`): its methods use the
+    # host's `weights`, `losses`, `modules`, `eval` and `__call__`. Only the type
+    # checker sees this base; at run time the mixin stays a plain class.
+    from lamina.layers.base import Layer as _TrainerHost
+else:
+    _TrainerHost = object
+
+
+class Trainer(_TrainerHost):
     """Keras's training API on a `torch.nn.Module` model."""
 
     def _init_trainer(self) -> None:
@@ -146,6 +155,16 @@ class Trainer:
         for t in self.weights:
             return t.device
         return backend.get_device()
+
+    def _compiled_loss_tracker(self) -> LossMean:
+        """The `loss` metric that `compile` makes.
+
+        Raises:
+            ValueError: when the model is not compiled.
+        """
+        if self._loss_tracker is None:
+            raise ValueError(_NOT_COMPILED)
+        return self._loss_tracker
 
     def _step_runner(self) -> StepRunner:
         if self._runner is None:
@@ -294,7 +313,7 @@ class Trainer:
         loss = self._compute_loss_compat(
             x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
         )
-        self._loss_tracker._add(loss, batch_size_of(x))
+        self._compiled_loss_tracker()._add(loss, batch_size_of(x))
         runner = self._step_runner()
         runner.collect_once()
         runner.update(loss)
@@ -308,7 +327,7 @@ class Trainer:
             loss = self._compute_loss_compat(
                 x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False
             )
-        self._loss_tracker._add(loss, batch_size_of(x))
+        self._compiled_loss_tracker()._add(loss, batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 
     def predict_step(self, data: Any) -> Any:

@@ -8,6 +8,7 @@ Keras. `fit` trains at most this many epochs and steps.
 from __future__ import annotations
 
 import os
+from typing import overload
 
 
 def _from_env(name: str) -> int | None:
@@ -51,6 +52,10 @@ def max_steps_per_epoch() -> int | None:
     return _LIMITS["steps"]
 
 
+@overload
+def capped(value: int, cap: int | None) -> int: ...
+@overload
+def capped(value: int | None, cap: int | None) -> int | None: ...
 def capped(value: int | None, cap: int | None) -> int | None:
     """`value` limited by `cap`; a None value (all the data) becomes the cap."""
     if cap is None:
