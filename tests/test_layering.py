@@ -100,10 +100,6 @@ UPWARD: dict[tuple[str, str], str] = {
         "lamina.layers._naming",
     ): "Metric imports the namer through layers._naming; lamina._naming is the bottom one (issue 9)",
     (
-        "lamina.saving.functional_config",
-        "lamina.layers._symbolic",
-    ): "functional_config moves next to the functional model (issue 9 item 1)",
-    (
         "lamina.trainers._dense_fast",
         "lamina.models.sequential",
     ): "the Dense fast path checks for a Sequential; models inherit the trainer (issue 8 makes fast paths private choices of the model)",
@@ -111,14 +107,6 @@ UPWARD: dict[tuple[str, str], str] = {
         "lamina.utils",
         "lamina.visualization",
     ): "utils.plot_model forwards to visualization, which needs models (issue 14)",
-    ("lamina.saving._operation_io", "lamina.ops"): (
-        "operation nodes of functional configs are rebuilt from lamina.ops; like "
-        "functional_config, this belongs next to the functional model (issue 9 item 1)"
-    ),
-    ("lamina.saving._operation_io", "lamina.ops._operation"): (
-        "operation nodes of functional configs are rebuilt from lamina.ops; like "
-        "functional_config, this belongs next to the functional model (issue 9 item 1)"
-    ),
 }
 
 # Imports inside function bodies with no comment saying why, keyed (module, imported).
@@ -152,17 +140,9 @@ UNCOMMENTED: dict[tuple[str, str], str] = {
         "lamina.initializers",
     ): "no module-level cycle found by this test: move it to the top (issue 9)",
     (
-        "lamina.models.functional",
-        "lamina.saving.functional_config",
-    ): "no module-level cycle found by this test: move it to the top (issue 9)",
-    (
         "lamina.models.model",
         "lamina.models.functional",
     ): "cycle lamina.models.functional -> lamina.models.model: say so in a comment",
-    (
-        "lamina.models.model",
-        "lamina.saving.functional_config",
-    ): "no module-level cycle found by this test: move it to the top (issue 9)",
     (
         "lamina.models.model",
         "lamina.utils.summary",

@@ -9,9 +9,9 @@ from lamina.layers._symbolic import flatten
 from lamina.layers.base import Layer
 from lamina.layers.core.input_layer import InputLayer
 from lamina.models.functional import Functional
+from lamina.models.functional_config import functional_from_config
 from lamina.models.model import Model
 from lamina.models.sequential import Sequential
-from lamina.saving.functional_config import functional_from_config
 
 
 def _default_clone(layer: Layer) -> Layer:

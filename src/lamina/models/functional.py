@@ -10,6 +10,7 @@ from lamina.layers._symbolic import KerasTensor, Node, flatten, map_structure
 from lamina.layers.base import Layer
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.core.torch_module_wrapper import TorchModuleWrapper
+from lamina.models.functional_config import functional_config, functional_from_config
 from lamina.models.model import Model
 
 
@@ -250,16 +251,12 @@ class Functional(Model):
                 no Keras config entry (a torch function such as
                 `torch.relu(x)`), naming it.
         """
-        from lamina.saving.functional_config import functional_config
-
         return functional_config(self)
 
     @classmethod
     def from_config(
         cls, config: dict, custom_objects: dict | None = None
     ) -> Functional:
-        from lamina.saving.functional_config import functional_from_config
-
         return functional_from_config(config, custom_objects)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from lamina.export._export import export_model
 from lamina.layers.base import Layer
+from lamina.models.functional_config import functional_from_config
 from lamina.saving._model_io import ModelSavingMixin
 from lamina.trainers.trainer import Trainer
 
@@ -134,7 +135,5 @@ class Model(ModelSavingMixin, Trainer, Layer):
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> Model:
         """A functional config rebuilds the graph; otherwise `cls(**config)`."""
         if "input_layers" in config and "layers" in config:
-            from lamina.saving.functional_config import functional_from_config
-
             return functional_from_config(config, custom_objects)
         return cls(**config)

@@ -15,7 +15,7 @@ import torch
 
 from lamina import _registry
 from lamina.layers._symbolic import KerasTensor, flatten, map_structure
-from lamina.saving import _operation_io
+from lamina.models import _operation_io
 from lamina.saving.serialization import deserialize_layer, serialize_layer
 
 
