@@ -326,3 +326,16 @@ def test_symbolic_tensor_in_a_later_argument_goes_symbolic():
     assert out.shape == (None, 3)
     model = lamina.Model(xi, out)
     _close(model(np.ones((2, 3), "float32")), np.full((2, 3), 2.0, "float32"))
+
+
+def test_frozen_attention_layers_build_frozen_projections():
+    """A layer made with trainable=False builds its head projections frozen
+    (both attention layers share one projection builder)."""
+    q = np.ones((1, 3, 8), dtype="float32")
+    for layer in (
+        lamina.layers.MultiHeadAttention(2, 4, trainable=False),
+        lamina.layers.GroupQueryAttention(8, 4, 2, trainable=False),
+    ):
+        layer(q, q)
+        assert layer.weights
+        assert layer.trainable_weights == []

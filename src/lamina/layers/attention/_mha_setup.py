@@ -1,8 +1,14 @@
-"""Argument normalisation and shape checks for MultiHeadAttention."""
+"""Argument normalisation, shape checks and the build/call plumbing shared by
+MultiHeadAttention and GroupedQueryAttention."""
 
 from __future__ import annotations
 
 from typing import Any
+
+import numpy as np
+import torch
+
+from lamina.layers.attention._projection import HeadProjection
 
 
 def normalize_output_shape(output_shape: Any) -> tuple | None:
@@ -66,3 +72,71 @@ def check_shapes(name: str, query: tuple, value: tuple, key: tuple) -> None:
             f"same shape except the last axis. Received: key shape {key}, value "
             f"shape {value}"
         )
+
+
+def build_projection(
+    owner: Any, name: str, in_rank: int, out_shape: tuple, input_shape: tuple
+) -> HeadProjection:
+    """One of `owner`'s head projections, built on `owner`'s device, with its
+    initializers, regularizers, constraints, dtype and `trainable` flag."""
+    layer = HeadProjection(
+        in_rank,
+        out_shape,
+        owner.use_bias,
+        owner.kernel_initializer,
+        owner.bias_initializer,
+        owner.kernel_regularizer,
+        owner.bias_regularizer,
+        owner.kernel_constraint,
+        owner.bias_constraint,
+        name=name,
+        dtype=owner.dtype_policy,
+    )
+    layer._build_device = owner._weight_device()
+    try:
+        layer.build(input_shape)
+    finally:
+        layer._build_device = None
+    layer.trainable = owner.trainable
+    return layer
+
+
+def build_on_first_call(owner: Any, kind: str, args: tuple, kwargs: dict) -> None:
+    """Builds an attention layer from its first call's query, value and key."""
+    query = args[0]
+    value = args[1] if len(args) > 1 else kwargs.get("value")
+    key = args[2] if len(args) > 2 else kwargs.get("key")
+    if value is None:
+        raise TypeError(
+            f"Layer '{owner.name}' ({kind}) must be called with "
+            "`query` and `value`: `layer(query, value)`. `value` is missing."
+        )
+    owner._build_device = query.device if isinstance(query, torch.Tensor) else None
+    try:
+        owner.build(shape_of(query), shape_of(value), shape_of(key))
+    finally:
+        owner._build_device = None
+    owner.built = True
+
+
+def shape_of(x: Any) -> tuple | None:
+    if x is None:
+        return None
+    return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
+
+
+def input_mask(x: Any, explicit: Any) -> torch.Tensor | None:
+    """The explicit mask, else the one `x` carries, as a tensor on `x`'s device."""
+    mask = explicit if explicit is not None else getattr(x, "_keras_mask", None)
+    if mask is None or isinstance(mask, torch.Tensor):
+        return mask
+    return torch.as_tensor(np.asarray(mask), device=getattr(x, "device", None))
+
+
+def as_tensor_like(x: Any, like: torch.Tensor) -> torch.Tensor:
+    """`x` as a tensor on `like`'s device, floats in `like`'s dtype."""
+    if not isinstance(x, torch.Tensor):
+        x = torch.as_tensor(np.asarray(x), device=like.device)
+    if x.is_floating_point() and x.dtype != like.dtype:
+        x = x.to(like.dtype)
+    return x

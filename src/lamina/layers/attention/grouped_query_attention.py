@@ -5,14 +5,18 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 from lamina import constraints, initializers, regularizers
 from lamina.layers._checks import positive_int, rate_in_unit_interval
 from lamina.layers.attention import _masking
-from lamina.layers.attention._projection import HeadProjection
+from lamina.layers.attention._mha_setup import (
+    as_tensor_like,
+    build_on_first_call,
+    build_projection,
+    input_mask,
+)
 from lamina.layers.base import Layer
 
 
@@ -128,54 +132,18 @@ class GroupedQueryAttention(Layer):
             )
         q_heads = (self.num_query_heads, self.head_dim)
         kv_heads = (self.num_key_value_heads, self.head_dim)
-        self._query_dense = self._projection("query", 1, q_heads, query_shape)
-        self._key_dense = self._projection("key", 1, kv_heads, key_shape)
+        self._query_dense = build_projection(self, "query", 1, q_heads, query_shape)
+        self._key_dense = build_projection(self, "key", 1, kv_heads, key_shape)
         if self.use_gate:
-            self._gate_dense = self._projection("gate", 1, q_heads, query_shape)
-        self._value_dense = self._projection("value", 1, kv_heads, value_shape)
-        self._output_dense = self._projection(
-            "attention_output", 2, (query_shape[-1],), (None, None, *q_heads)
+            self._gate_dense = build_projection(self, "gate", 1, q_heads, query_shape)
+        self._value_dense = build_projection(self, "value", 1, kv_heads, value_shape)
+        self._output_dense = build_projection(
+            self, "attention_output", 2, (query_shape[-1],), (None, None, *q_heads)
         )
         self.built = True
-
-    def _projection(
-        self, name: str, in_rank: int, out_shape: tuple, input_shape: tuple
-    ) -> HeadProjection:
-        layer = HeadProjection(
-            in_rank,
-            out_shape,
-            self.use_bias,
-            self.kernel_initializer,
-            self.bias_initializer,
-            self.kernel_regularizer,
-            self.bias_regularizer,
-            self.kernel_constraint,
-            self.bias_constraint,
-            name=name,
-            dtype=self.dtype_policy,
-        )
-        layer._build_device = self._weight_device()
-        try:
-            layer.build(input_shape)
-        finally:
-            layer._build_device = None
-        return layer
 
     def _maybe_build(self, args: tuple, kwargs: dict) -> None:
-        query = args[0]
-        value = args[1] if len(args) > 1 else kwargs.get("value")
-        key = args[2] if len(args) > 2 else kwargs.get("key")
-        if value is None:
-            raise TypeError(
-                f"Layer '{self.name}' (GroupQueryAttention) must be called with "
-                "`query` and `value`: `layer(query, value)`. `value` is missing."
-            )
-        self._build_device = query.device if isinstance(query, torch.Tensor) else None
-        try:
-            self.build(_shape(query), _shape(value), _shape(key))
-        finally:
-            self._build_device = None
-        self.built = True
+        build_on_first_call(self, "GroupQueryAttention", args, kwargs)
 
     # -- call -------------------------------------------------------------------
     def call(
@@ -191,11 +159,11 @@ class GroupedQueryAttention(Layer):
         training: bool | None = None,
         use_causal_mask: bool = False,
     ) -> Any:
-        query_mask = _mask(query, query_mask)
-        value_mask = _mask(value, value_mask)
-        key_mask = None if key is None else _mask(key, key_mask)
-        value = _tensor(value, query)
-        key = value if key is None else _tensor(key, query)
+        query_mask = input_mask(query, query_mask)
+        value_mask = input_mask(value, value_mask)
+        key_mask = None if key is None else input_mask(key, key_mask)
+        value = as_tensor_like(value, query)
+        key = value if key is None else as_tensor_like(key, query)
         mask = self._attention_mask(
             query, value, query_mask, value_mask, key_mask, attention_mask,
             use_causal_mask,
@@ -283,24 +251,3 @@ class GroupedQueryAttention(Layer):
 
 
 GroupQueryAttention = GroupedQueryAttention
-
-
-def _shape(x: Any) -> tuple | None:
-    if x is None:
-        return None
-    return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
-
-
-def _mask(x: Any, explicit: Any) -> torch.Tensor | None:
-    mask = explicit if explicit is not None else getattr(x, "_keras_mask", None)
-    if mask is None or isinstance(mask, torch.Tensor):
-        return mask
-    return torch.as_tensor(np.asarray(mask), device=getattr(x, "device", None))
-
-
-def _tensor(x: Any, like: torch.Tensor) -> torch.Tensor:
-    if not isinstance(x, torch.Tensor):
-        x = torch.as_tensor(np.asarray(x), device=like.device)
-    if x.is_floating_point() and x.dtype != like.dtype:
-        x = x.to(like.dtype)
-    return x
