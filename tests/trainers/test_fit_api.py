@@ -1,5 +1,7 @@
 """fit / evaluate / predict arguments, data types and errors."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -103,7 +105,7 @@ def test_steps_per_epoch_and_validation_freq():
         x,
         y,
         epochs=4,
-        batch_size=8,
+        batch_size=10,  # 4 batches a pass: two epochs of 2 steps each
         steps_per_epoch=2,
         verbose=0,
         validation_data=(x, y),
@@ -112,6 +114,64 @@ def test_steps_per_epoch_and_validation_freq():
     )
     assert seen == [0, 1] * 4
     assert len(h.history["val_loss"]) == 2
+
+
+def _steps_run(lib, **fit_kw):
+    """The first value of each batch a model's train_step saw, and the warnings."""
+    seen = []
+
+    class Recorder(lib.Model):
+        def train_step(self, data):
+            seen.append(float(data[0][0, 0]))
+            return {}
+
+    inp = lib.Input((1,))
+    model = Recorder(inp, lib.layers.Dense(1)(inp))
+    model.compile("sgd", "mse")
+    x = np.arange(10, dtype="float32").reshape(10, 1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(x, x, batch_size=3, verbose=0, shuffle=False, **fit_kw)
+    ran_out = sum("ran out of data" in str(w.message) for w in caught)
+    return seen, ran_out
+
+
+@pytest.mark.parametrize("steps", [2, 3, 4, 5])
+def test_steps_per_epoch_on_arrays_follows_keras(steps):
+    # Keras continues an unfinished pass in the next epoch; a pass that ends
+    # before `steps_per_epoch` ends the epoch with a warning (no cycling).
+    keras = pytest.importorskip("keras")
+    ours = _steps_run(lamina, epochs=3, steps_per_epoch=steps)
+    assert ours == _steps_run(keras, epochs=3, steps_per_epoch=steps)
+    expected = {
+        2: [0, 3, 6, 9, 0, 3],
+        3: [0, 3, 6, 9, 0, 3, 6],
+        4: [0, 3, 6, 9] * 3,
+        5: [0, 3, 6, 9] * 3,
+    }[steps]
+    assert ours[0] == expected
+    assert ours[1] == {2: 0, 3: 1, 4: 0, 5: 3}[steps]
+
+
+def test_evaluate_and_predict_steps_beyond_arrays_follow_keras():
+    keras = pytest.importorskip("keras")
+    x = np.arange(10, dtype="float32").reshape(10, 1)
+    results = []
+    for lib in (lamina, keras):
+        inp = lib.Input((1,))
+        model = lib.Model(inp, lib.layers.Dense(1, kernel_initializer="ones")(inp))
+        model.compile("sgd", "mse")
+        with pytest.warns(UserWarning, match="Your input ran out of data"):
+            loss = model.evaluate(x, x * 0, batch_size=3, steps=6, verbose=0)
+        with pytest.warns(UserWarning, match="Your input ran out of data"):
+            rows = model.predict(x, batch_size=3, steps=6, verbose=0).shape[0]
+        short = model.evaluate(x, x * 0, batch_size=3, steps=2, verbose=0)
+        results.append((loss, rows, short))
+    (loss, rows, short), (k_loss, k_rows, k_short) = results
+    assert rows == k_rows == 10  # every row once, no cycling
+    np.testing.assert_allclose(loss, k_loss, rtol=1e-6)  # mean of x**2: 28.5
+    np.testing.assert_allclose(loss, np.mean(x**2), rtol=1e-6)
+    np.testing.assert_allclose(short, k_short, rtol=1e-6)
 
 
 def test_evaluate_forms_and_predict_numpy():

@@ -134,20 +134,32 @@ class ArraySource:
         self.indexer = da.BatchIndexer(self.n, batch_size, shuffle, device)
         self.steps: int | None = self.indexer.steps
         self.seen = 0
+        self._pass: Iterator | None = None  # the unfinished pass `steps` continues
+        self._pass_left = 0
 
     def sample(self) -> tuple[Any, Any]:
         return self.x, self.y
 
     def batches(self, steps: int | None) -> Iterator[tuple]:
-        steps = steps or self.indexer.steps
-        chunks = itertools.chain.from_iterable(
-            self.indexer.epoch() for _ in itertools.count()
-        )
+        """One epoch's batches, by Keras's rules for `steps` on arrays.
+
+        Without `steps`, one fresh pass. With `steps`, the epoch continues the
+        pass the last epoch left unfinished; a pass that ends before `steps`
+        ends the epoch with Keras's warning, and the next epoch starts afresh.
+        """
+        if steps is None or self._pass is None or self._pass_left == 0:
+            order = self.indexer.epoch()
+            self._pass, self._pass_left = iter(order), len(order)
         take = da.take
         self.seen = 0
+        x, y, sw, chunks = self.x, self.y, self.sw, self._pass
         for idx in itertools.islice(chunks, steps):
             self.seen += 1
-            yield take(self.x, idx), take(self.y, idx), take(self.sw, idx)
+            self._pass_left -= 1
+            yield take(x, idx), take(y, idx), take(sw, idx)
+        if steps is not None and self.seen < steps:
+            self._pass = None
+            warnings.warn(RAN_OUT, stacklevel=2)
 
 
 # -- streamed inputs --------------------------------------------------------------
