@@ -15,6 +15,7 @@ from lamina.saving import (
     register_keras_serializable,
     serialize_keras_object,
 )
+from lamina.utils import bounding_boxes
 from lamina.utils._graph_utils import get_source_inputs, is_keras_tensor
 from lamina.utils.audio_dataset import audio_dataset_from_directory
 from lamina.utils.config import Config
@@ -67,6 +68,7 @@ __all__ = [
     "Sequence",
     "array_to_img",
     "audio_dataset_from_directory",
+    "bounding_boxes",
     "clear_session",
     "disable_interactive_logging",
     "enable_interactive_logging",
