@@ -8,14 +8,22 @@ resolves names; `serialize` / `deserialize` convert to and from the dicts in
 `.keras` files; `resolve_metric` does what `compile(metrics=[...])` does.
 """
 
+# Keras exports these loss functions as metric functions too.
+from lamina.losses import (
+    binary_focal_crossentropy,
+    categorical_focal_crossentropy,
+    huber,
+)
 from lamina.metrics import (
     accuracy_metrics,
     auc,
     confusion_metrics,
+    correlation_metrics,
     probabilistic_metrics,
     r2_score,
     reduction_metrics,
     regression_metrics,
+    threshold_metrics,
 )
 from lamina.metrics._resolve import resolve_metric
 from lamina.metrics._serialization import (
@@ -47,6 +55,12 @@ from lamina.metrics.confusion_metrics import (
     Recall,
     TrueNegatives,
     TruePositives,
+)
+from lamina.metrics.correlation_metrics import (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    concordance_correlation,
+    pearson_correlation,
 )
 from lamina.metrics.metric import Metric
 from lamina.metrics.probabilistic_metrics import (
@@ -84,6 +98,12 @@ from lamina.metrics.regression_metrics import (
     mean_squared_error,
     mean_squared_logarithmic_error,
 )
+from lamina.metrics.threshold_metrics import (
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+)
 
 mae = MAE = mean_absolute_error
 mse = MSE = mean_squared_error
@@ -95,10 +115,12 @@ del (
     accuracy_metrics,
     auc,
     confusion_metrics,
+    correlation_metrics,
     probabilistic_metrics,
     r2_score,
     reduction_metrics,
     regression_metrics,
+    threshold_metrics,
 )
 
 __all__ = [
@@ -115,6 +137,7 @@ __all__ = [
     "CategoricalAccuracy",
     "CategoricalCrossentropy",
     "CategoricalHinge",
+    "ConcordanceCorrelation",
     "CosineSimilarity",
     "FalseNegatives",
     "FalsePositives",
@@ -128,14 +151,19 @@ __all__ = [
     "MeanSquaredError",
     "MeanSquaredLogarithmicError",
     "Metric",
+    "PearsonCorrelation",
     "Poisson",
     "Precision",
+    "PrecisionAtRecall",
     "R2Score",
     "Recall",
+    "RecallAtPrecision",
     "RootMeanSquaredError",
+    "SensitivityAtSpecificity",
     "SparseCategoricalAccuracy",
     "SparseCategoricalCrossentropy",
     "SparseTopKCategoricalAccuracy",
+    "SpecificityAtSensitivity",
     "SquaredHinge",
     "Sum",
     "TopKCategoricalAccuracy",
@@ -144,13 +172,17 @@ __all__ = [
     "accuracy",
     "binary_accuracy",
     "binary_crossentropy",
+    "binary_focal_crossentropy",
     "categorical_accuracy",
     "categorical_crossentropy",
+    "categorical_focal_crossentropy",
     "categorical_hinge",
+    "concordance_correlation",
     "cosine_similarity",
     "deserialize",
     "get",
     "hinge",
+    "huber",
     "kl_divergence",
     "log_cosh",
     "logcosh",
@@ -162,6 +194,7 @@ __all__ = [
     "mean_squared_logarithmic_error",
     "mse",
     "msle",
+    "pearson_correlation",
     "poisson",
     "resolve_metric",
     "serialize",

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from importlib import import_module
 from typing import Any
 
+from lamina import losses
 from lamina._identifiers import (
     deserialize_error,
     function_dict,
@@ -20,9 +21,16 @@ from lamina.metrics._utils import to_snake_case
 from lamina.metrics.metric import Metric
 
 _MODULE_NAMES = (
-    "accuracy_metrics", "auc", "confusion_metrics", "probabilistic_metrics",
-    "r2_score", "reduction_metrics", "regression_metrics",
+    "accuracy_metrics", "auc", "confusion_metrics", "correlation_metrics",
+    "probabilistic_metrics", "r2_score", "reduction_metrics", "regression_metrics",
+    "threshold_metrics",
 )  # fmt: skip
+# Loss functions that Keras also exports as metric functions.
+_LOSS_FUNCTIONS = (
+    losses.binary_focal_crossentropy,
+    losses.categorical_focal_crossentropy,
+    losses.huber,
+)
 _MODULES = tuple(import_module(f"lamina.metrics.{name}") for name in _MODULE_NAMES)
 _ALIASES = {
     "bce": "BinaryCrossentropy",
@@ -56,6 +64,7 @@ def _collect() -> tuple[dict[str, type], dict[str, Any]]:
             ):
                 functions[name] = obj
     classes.update({alias: classes[name] for alias, name in _ALIASES.items()})
+    functions.update({fn.__name__: fn for fn in _LOSS_FUNCTIONS})
     return classes, functions
 
 
