@@ -15,6 +15,12 @@ from lamina.testing.layer_cases import all_cases
 
 CASES = all_cases()
 
+# LayerNormalization(rms_scaling=True) is deprecated in Keras 3: Keras and lamina warn
+# at construction (Keras also at each call); its case checks the arithmetic.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:You passed `rms_scaling=True`:UserWarning"
+)
+
 
 def _inputs(case, seed=0):
     rng = np.random.default_rng(seed)

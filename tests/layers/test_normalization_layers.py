@@ -177,6 +177,45 @@ def test_layernorm_rms_scaling_matches_keras(keras):
     _close(lam(x), kout)
 
 
+def test_layernorm_rms_scaling_with_random_gamma_matches_keras(keras):
+    # Keras 3 takes `rms_scaling` only as a keyword: `x * gamma / sqrt(var + eps)`.
+    x = _data(2, 3, 4) * 3.0 + 1.0
+    kwargs = {"axis": [1, 2], "epsilon": 1e-2, "rms_scaling": True, "center": True}
+    with pytest.warns(UserWarning, match=r"You passed `rms_scaling=True`"):
+        lam = lamina.layers.LayerNormalization(**kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        k = keras.layers.LayerNormalization(**kwargs)
+        k(x)
+        gamma = _data(3, 4, seed=1)
+        k.set_weights([gamma])
+        kout = k(x)
+    lam(x)
+    lam.set_weights([gamma])
+    assert lam.beta is None
+    _close(lam(x), kout)
+    var = x.var(axis=(1, 2), keepdims=True)
+    _close(lam(x), x / np.sqrt(var + 1e-2) * gamma, rtol=1e-5, atol=1e-5)
+    config = lam.get_config()
+    assert config["rms_scaling"] is True
+    with pytest.warns(UserWarning, match="rms_scaling"):
+        clone = lamina.layers.LayerNormalization.from_config(config)
+    clone(x)
+    clone.set_weights([gamma])
+    _close(clone(x), kout)
+
+
+def test_layernorm_positional_arguments_bind_as_in_keras(keras):
+    # The fifth positional argument is `beta_initializer` (no `rms_scaling`).
+    args = (-1, 1e-5, True, False, "ones")
+    k = keras.layers.LayerNormalization(*args)
+    lam = lamina.layers.LayerNormalization(*args)
+    x = _data(2, 5)
+    _close(lam(x), k(x))
+    assert lam.get_config()["beta_initializer"]["class_name"] == "Ones"
+    assert lam.get_config()["rms_scaling"] is k.get_config()["rms_scaling"] is False
+
+
 def test_layernorm_gradients_match_keras(keras):
     x = _data(2, 3, 4)
     k = keras.layers.LayerNormalization(axis=[1, 2], gamma_initializer="random_normal")

@@ -56,6 +56,27 @@ def test_spatial_dropout_rate_one_drops_everything():
     assert torch.equal(out, torch.zeros(2, 3, 4))
 
 
+@pytest.mark.parametrize(
+    ("cls", "args", "name"),
+    [
+        ("SpatialDropout1D", (0.2, 3, "sd1", "float16"), "sd1"),
+        ("SpatialDropout2D", (0.3, "channels_first", 4, "sd2", "float32"), "sd2"),
+        ("SpatialDropout3D", (0.4, None, None, "sd3"), "sd3"),
+    ],
+)
+def test_spatial_dropout_positional_arguments_and_config_match_keras(
+    keras, cls, args, name
+):
+    # Keras: (rate, [data_format,] seed, name, dtype), all positional.
+    k = getattr(keras.layers, cls)(*args)
+    lam = getattr(lamina.layers, cls)(*args)
+    assert lam.get_config() == k.get_config()
+    assert lam.name == k.name == name
+    assert lam.compute_dtype == k.compute_dtype
+    clone = getattr(lamina.layers, cls).from_config(k.get_config())
+    assert clone.get_config() == k.get_config()
+
+
 def test_gaussian_noise_statistics_and_seed():
     x = torch.full((200, 100), 2.0)
     noise = _np(lamina.layers.GaussianNoise(0.3, seed=7)(x, training=True)) - 2.0

@@ -52,8 +52,11 @@ class InputLayer(Layer):
         batch_size: optional fixed batch size.
         dtype: dtype of the input (default floatx).
         sparse: accepted for compatibility; sparse inputs are not supported.
+        ragged: only False/None: ragged tensors need Keras's TensorFlow
+            backend, and `ragged=True` raises a `ValueError` (as Keras on torch).
         batch_shape: full shape with the batch axis, instead of `shape`.
         input_tensor: a `KerasTensor` whose shape and dtype define the input.
+        optional: whether the input may be None.
         name: the input's name.
     """
 
@@ -63,6 +66,7 @@ class InputLayer(Layer):
         batch_size: int | None = None,
         dtype: Any = None,
         sparse: bool | None = None,
+        ragged: bool | None = None,
         batch_shape: Any = None,
         input_tensor: Any = None,
         optional: bool = False,
@@ -77,14 +81,15 @@ class InputLayer(Layer):
             shape = kwargs.pop("input_shape")
         if "batch_input_shape" in kwargs:
             batch_shape = kwargs.pop("batch_input_shape")
-        ragged = kwargs.pop("ragged", None)
         super().__init__(name=name, **kwargs)
         if ragged:
             raise ValueError(
                 "`ragged=True` is not supported with the torch backend (as in "
-                "Keras): pad the sequences (`lamina.utils.pad_sequences`) and use "
-                "a dense input, with masking if needed."
+                f"Keras). Received: ragged={ragged!r}. Pad the sequences "
+                "(`lamina.utils.pad_sequences`) and use a dense input, with "
+                "masking (`mask_zero=True` or a `Masking` layer) if needed."
             )
+        self.ragged = False
         if input_tensor is not None:
             batch_shape, dtype, sparse = _from_input_tensor(
                 input_tensor, shape, batch_size, batch_shape, dtype, sparse
@@ -94,6 +99,12 @@ class InputLayer(Layer):
             raise ValueError(
                 "Pass `shape` or `batch_shape` to Input, not both. Received: "
                 f"shape={shape}, batch_shape={batch_shape}"
+            )
+        if batch_size is not None and batch_shape is not None:
+            raise ValueError(
+                "Pass `batch_size` or `batch_shape` to Input, not both (the batch "
+                f"size is `batch_shape[0]`). Received: batch_size={batch_size}, "
+                f"batch_shape={batch_shape}"
             )
         if batch_shape is None:
             if shape is None:
@@ -147,7 +158,9 @@ class InputLayer(Layer):
             "batch_shape": self._batch_shape,
             "dtype": self._dtype,
             "sparse": self.sparse,
+            "ragged": self.ragged,
             "name": self.name,
+            "optional": self.optional,
         }
 
 
@@ -156,11 +169,11 @@ def Input(
     batch_size: int | None = None,
     dtype: Any = None,
     sparse: bool | None = None,
+    ragged: bool | None = None,
     batch_shape: Any = None,
     name: str | None = None,
     tensor: Any = None,
     optional: bool = False,
-    ragged: bool | None = None,
 ) -> KerasTensor:
     """Creates a symbolic input for a model: `Input(shape=(3,))`.
 
@@ -169,11 +182,11 @@ def Input(
         batch_size: optional fixed batch size.
         dtype: the input's dtype (default floatx).
         sparse: accepted for compatibility.
+        ragged: only False/None (ragged tensors need the TensorFlow backend).
         batch_shape: full shape including the batch axis.
         name: the input's name.
         tensor: a `KerasTensor` whose shape and dtype define the input.
         optional: whether the input may be None.
-        ragged: only False/None (ragged tensors need the TensorFlow backend).
 
     Returns:
         A `KerasTensor` to call layers on.
@@ -183,10 +196,10 @@ def Input(
         batch_size=batch_size,
         dtype=dtype,
         sparse=sparse,
+        ragged=ragged,
         batch_shape=batch_shape,
         name=name,
         input_tensor=tensor,
         optional=optional,
-        ragged=ragged,
     )
     return layer.output

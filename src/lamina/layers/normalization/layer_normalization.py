@@ -32,11 +32,13 @@ class LayerNormalization(AffineMixin, Layer):
         epsilon: small float added to the variance.
         center: whether to add the offset `beta`.
         scale: whether to multiply by `gamma`.
-        rms_scaling: deprecated Keras option: no centering and no `beta`,
-            `x * gamma / sqrt(var + epsilon)`.
         beta_initializer, gamma_initializer: initializers of beta and gamma.
         beta_regularizer, gamma_regularizer: optional regularizers.
         beta_constraint, gamma_constraint: optional constraints.
+        **kwargs: base layer arguments (`name`, `dtype`, ...), and the
+            deprecated keyword `rms_scaling` (as in Keras 3, warned): no
+            centering and no `beta`, `x * gamma / sqrt(var + epsilon)`, where
+            `var` is the variance (not the mean square) of `x`.
 
     Input shape:
         any rank; the normalized axes must have known sizes.
@@ -56,7 +58,6 @@ class LayerNormalization(AffineMixin, Layer):
         epsilon: float = 1e-3,
         center: bool = True,
         scale: bool = True,
-        rms_scaling: bool = False,
         beta_initializer: Any = "zeros",
         gamma_initializer: Any = "ones",
         beta_regularizer: Any = None,
@@ -65,6 +66,8 @@ class LayerNormalization(AffineMixin, Layer):
         gamma_constraint: Any = None,
         **kwargs: Any,
     ) -> None:
+        # Keras 3 takes the deprecated `rms_scaling` only as a keyword.
+        rms_scaling = kwargs.pop("rms_scaling", False)
         super().__init__(**kwargs)
         self.axis = _axes.axis_list(axis)
         self.epsilon = float(epsilon)

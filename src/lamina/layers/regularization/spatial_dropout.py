@@ -22,9 +22,11 @@ class _SpatialDropout(NoiseLayer):
         rate: float,
         data_format: str | None = None,
         seed: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(rate, seed, **kwargs)
+        super().__init__(rate, seed, name=name, dtype=dtype, **kwargs)
         self.data_format = data_format_arg(data_format)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
@@ -61,6 +63,8 @@ class SpatialDropout1D(_SpatialDropout):
     Args:
         rate: float in [0, 1], the fraction of channels to drop.
         seed: integer seed for the random draws.
+        name: the layer's name.
+        dtype: the layer's dtype policy (name or `DTypePolicy`).
 
     Input shape:
         `(batch, steps, channels)`.
@@ -71,8 +75,17 @@ class SpatialDropout1D(_SpatialDropout):
 
     rank = 1
 
-    def __init__(self, rate: float, seed: int | None = None, **kwargs: Any) -> None:
-        super().__init__(rate, data_format="channels_last", seed=seed, **kwargs)
+    def __init__(
+        self,
+        rate: float,
+        seed: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            rate, "channels_last", seed=seed, name=name, dtype=dtype, **kwargs
+        )
 
 
 class SpatialDropout2D(_SpatialDropout):
@@ -83,6 +96,8 @@ class SpatialDropout2D(_SpatialDropout):
         data_format: `"channels_last"` or `"channels_first"` (default: the
             global `image_data_format()`).
         seed: integer seed for the random draws.
+        name: the layer's name.
+        dtype: the layer's dtype policy (name or `DTypePolicy`).
 
     Input shape:
         `(batch, rows, cols, channels)` (channels_last) or
@@ -103,6 +118,8 @@ class SpatialDropout3D(_SpatialDropout):
         data_format: `"channels_last"` or `"channels_first"` (default: the
             global `image_data_format()`).
         seed: integer seed for the random draws.
+        name: the layer's name.
+        dtype: the layer's dtype policy (name or `DTypePolicy`).
 
     Input shape:
         `(batch, d1, d2, d3, channels)` (channels_last) or

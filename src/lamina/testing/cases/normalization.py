@@ -20,6 +20,12 @@ CASES = [
     LayerCase("LayerNormalization", {}, (2, 3, 4)),
     LayerCase("LayerNormalization", {"axis": [1, 2], "epsilon": 1e-5}, (2, 3, 4)),
     LayerCase("LayerNormalization", {"center": False}, (2, 5)),
+    # Deprecated in Keras 3 (both libraries warn; the battery ignores that warning).
+    LayerCase(
+        "LayerNormalization",
+        {"axis": [1, 2], "rms_scaling": True, "gamma_initializer": "random_normal"},
+        (2, 3, 4),
+    ),
     LayerCase("GroupNormalization", {"groups": 2}, (2, 3, 4)),
     LayerCase("GroupNormalization", {"groups": -1, "axis": 1}, (2, 4, 3, 3)),
     LayerCase("GroupNormalization", {"groups": 1, "scale": False}, (2, 2, 2, 6)),
