@@ -22,10 +22,13 @@ from lamina.optimizers.adagrad import Adagrad
 from lamina.optimizers.adam import Adam, AdamW
 from lamina.optimizers.adamax import Adamax
 from lamina.optimizers.ftrl import Ftrl
+from lamina.optimizers.lamb import Lamb
 from lamina.optimizers.lion import Lion
+from lamina.optimizers.muon import Muon
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
 from lamina.optimizers.rmsprop import RMSprop
+from lamina.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from lamina.optimizers.sgd import SGD
 
 __all__ = [
@@ -37,10 +40,13 @@ __all__ = [
     "AdamW",
     "Adamax",
     "Ftrl",
+    "Lamb",
     "Lion",
+    "Muon",
     "Nadam",
     "Optimizer",
     "RMSprop",
+    "ScheduleFreeAdamW",
     "deserialize",
     "get",
     "schedules",
@@ -58,9 +64,12 @@ _OPTIMIZERS: dict[str, type[Optimizer]] = {
         AdamW,
         Adamax,
         Ftrl,
+        Lamb,
         Lion,
+        Muon,
         Nadam,
         RMSprop,
+        ScheduleFreeAdamW,
     )
 }
 # Lower-case aliases ("adam", "sgd", "rmsprop", ...), as Keras accepts them.
