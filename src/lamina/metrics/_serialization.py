@@ -22,8 +22,8 @@ from lamina.metrics.metric import Metric
 
 _MODULE_NAMES = (
     "accuracy_metrics", "auc", "confusion_metrics", "correlation_metrics",
-    "probabilistic_metrics", "r2_score", "reduction_metrics", "regression_metrics",
-    "threshold_metrics",
+    "f_score_metrics", "iou_metrics", "probabilistic_metrics", "r2_score",
+    "reduction_metrics", "regression_metrics", "threshold_metrics",
 )  # fmt: skip
 # Loss functions that Keras also exports as metric functions.
 _LOSS_FUNCTIONS = (
