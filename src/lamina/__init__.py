@@ -14,6 +14,7 @@ from lamina import (
     constraints,
     datasets,
     distribution,
+    dtype_policies,
     export,
     initializers,
     layers,
@@ -34,6 +35,7 @@ from lamina import (
 from lamina._keras_alias import install_as_keras, uninstall_as_keras
 from lamina.backend import device
 from lamina.backend.variable import Variable
+from lamina.dtype_policies import DTypePolicy, FloatDTypePolicy
 from lamina.initializers import Initializer
 from lamina.layers import Input, InputSpec, Layer
 from lamina.layers._symbolic import KerasTensor
@@ -50,6 +52,8 @@ def version() -> str:
 
 
 __all__ = [
+    "DTypePolicy",
+    "FloatDTypePolicy",
     "Initializer",
     "Input",
     "InputSpec",
@@ -71,6 +75,7 @@ __all__ = [
     "device",
     "datasets",
     "distribution",
+    "dtype_policies",
     "export",
     "initializers",
     "install_as_keras",

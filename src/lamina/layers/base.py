@@ -117,7 +117,7 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
         self.name = name or unique_name(to_snake_case(type(self).__name__))
         self.built = False
         self._trainable = bool(trainable)
-        self._dtype_policy: DTypePolicy = get_policy(dtype)
+        self._dtype_policy: DTypePolicy = get_policy(dtype, self.name)
         self.autocast = autocast
         self.input_spec: InputSpec | list | None = None
         self.supports_masking = False
