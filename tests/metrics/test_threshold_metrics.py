@@ -210,3 +210,23 @@ def test_class_id_needs_two_dimensional_predictions(keras):
         r"\(num_samples, num_classes\), found shape: \(2,\)",
     ):
         metrics.PrecisionAtRecall(0.5, class_id=1)([0, 1], [0.2, 0.5])
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("num_thresholds", [1, 200])
+def test_state_follows_data_to_cuda_with_cpu_values(num_thresholds):
+    if not torch.cuda.is_available():
+        pytest.skip("needs CUDA")
+    labels, preds = _batch(np.random.default_rng(0))
+    weight = np.random.default_rng(1).random(6).astype("float32")
+    for name, target in CLASSES.items():
+        on_cpu = getattr(metrics, name)(**{target: 0.6}, num_thresholds=num_thresholds)
+        on_gpu = getattr(metrics, name)(**{target: 0.6}, num_thresholds=num_thresholds)
+        on_cpu.update_state(labels, preds, weight)
+        on_gpu.update_state(
+            *(torch.tensor(a, device="cuda") for a in (labels, preds, weight))
+        )
+        assert all(v.device.type == "cuda" for v in on_gpu.variables)
+        result = on_gpu.result()
+        assert result.device.type == "cuda"
+        assert float(result) == pytest.approx(float(on_cpu.result()), abs=1e-6)

@@ -1,0 +1,94 @@
+"""The threshold and correlation metrics in compile(metrics=[...]): fit/evaluate logs vs Keras."""
+
+import numpy as np
+import pytest
+
+import lamina
+
+
+def _data():
+    rng = np.random.default_rng(0)
+    x = rng.random((16, 4)).astype("float32")
+    y = (rng.random((16, 3)) > 0.5).astype("float32")
+    y[:, 0] = 1.0 - y[:, 1]  # no constant row, so no NaN Pearson coefficient
+    weights = [rng.normal(size=(4, 3)).astype("float32"), np.zeros(3, "float32")]
+    return x, y, weights
+
+
+def _metrics(module, functions):
+    m = module.metrics
+    return [
+        m.PrecisionAtRecall(0.5),
+        m.RecallAtPrecision(0.6, num_thresholds=20),
+        m.SensitivityAtSpecificity(0.5, class_id=1),
+        m.SpecificityAtSensitivity(0.7, num_thresholds=1),
+        m.PearsonCorrelation(),
+        "concordance_correlation",
+        *[getattr(m, name) for name in functions],
+    ]
+
+
+def _train(module, functions):
+    x, y, weights = _data()
+    model = module.Sequential(
+        [module.Input((4,)), module.layers.Dense(3, activation="sigmoid")]
+    )
+    model.set_weights(weights)
+    model.compile(
+        optimizer=module.optimizers.SGD(0.5),
+        loss="binary_crossentropy",
+        metrics=_metrics(module, functions),
+    )
+    history = model.fit(
+        x,
+        y,
+        batch_size=5,
+        epochs=2,
+        shuffle=False,
+        verbose=0,
+        validation_data=(x[:7], y[:7]),
+    )
+    evaluated = model.evaluate(x, y, batch_size=6, verbose=0, return_dict=True)
+    return history.history, evaluated
+
+
+def test_fit_and_evaluate_logs_match_keras(keras):
+    functions = ("huber", "binary_focal_crossentropy", "categorical_focal_crossentropy")
+    keras_history, keras_eval = _train(keras, functions)
+    history, evaluated = _train(lamina, functions)
+    assert sorted(history) == sorted(keras_history)
+    assert sorted(evaluated) == sorted(keras_eval)
+    expected = {
+        "loss",
+        "precision_at_recall",
+        "recall_at_precision",
+        "sensitivity_at_specificity",
+        "specificity_at_sensitivity",
+        "pearson_correlation",
+        "concordance_correlation",
+        *functions,
+    }
+    assert set(evaluated) == expected
+    assert set(history) == expected | {f"val_{key}" for key in expected}
+    for key, values in keras_history.items():
+        np.testing.assert_allclose(history[key], values, rtol=1e-5, atol=1e-6)
+    for key, value in keras_eval.items():
+        assert evaluated[key] == pytest.approx(value, rel=1e-5, abs=1e-6), key
+    assert not any(np.isnan(v) for v in evaluated.values())
+    assert 0.0 < evaluated["precision_at_recall"] < 1.0
+
+
+def test_pearson_function_in_compile_logs_under_its_name(keras):
+    x, y, weights = _data()
+    logs = []
+    for module in (keras, lamina):
+        model = module.Sequential(
+            [module.Input((4,)), module.layers.Dense(3, activation="sigmoid")]
+        )
+        model.set_weights(weights)
+        model.compile(loss="mse", metrics=[module.metrics.pearson_correlation])
+        logs.append(model.evaluate(x, y, batch_size=8, verbose=0, return_dict=True))
+    assert sorted(logs[1]) == sorted(logs[0]) == ["loss", "pearson_correlation"]
+    assert logs[1]["pearson_correlation"] == pytest.approx(
+        logs[0]["pearson_correlation"], rel=1e-5
+    )
