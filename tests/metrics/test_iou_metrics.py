@@ -277,6 +277,21 @@ def test_bad_arguments(build, message):
         build()
 
 
+def test_numpy_integers_are_accepted_and_stored_as_ints():
+    m = metrics.IoU(np.int64(3), np.array([0, 2]))
+    assert m.get_config()["num_classes"] == 3
+    assert m.get_config()["target_class_ids"] == [0, 2]
+    assert all(type(i) is int for i in m.get_config()["target_class_ids"])
+    assert type(metrics.MeanIoU(np.int32(2)).num_classes) is int
+
+
+def test_target_class_ids_that_are_not_integers():
+    with pytest.raises(ValueError, match="`target_class_ids` must be a list or tuple"):
+        metrics.IoU(3, [0.5])
+    with pytest.raises(ValueError, match="`target_class_ids` must be a list or tuple"):
+        metrics.IoU(3, 1)
+
+
 def test_keras_message_for_out_of_range_target(keras):
     with pytest.raises(
         ValueError, match=r"Target class id 3 is out of range, which is \[0, 3\)\."

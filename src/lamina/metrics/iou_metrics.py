@@ -9,6 +9,7 @@ the metric is made with a float `dtype`.
 
 from __future__ import annotations
 
+import operator
 import warnings
 from typing import Any
 
@@ -24,20 +25,28 @@ _FLOAT_WEIGHTS_WARNING = (
 )
 
 
-def _check_num_classes(num_classes: Any) -> None:
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int):
+def _check_num_classes(num_classes: Any) -> int:
+    """`num_classes` as a Python int (numpy integers welcome), or a clear error."""
+    try:
+        value = operator.index(num_classes)
+    except TypeError:
+        value = 0
+    if isinstance(num_classes, bool) or value < 1:
         raise ValueError(
             "`num_classes` must be a positive integer. "
             f"Received: num_classes={num_classes!r}"
         )
-    if num_classes < 1:
-        raise ValueError(
-            f"`num_classes` must be a positive integer. Received: num_classes={num_classes}"
-        )
+    return value
 
 
 def _check_target_class_ids(target_class_ids: Any, num_classes: int) -> list[int]:
-    ids = list(target_class_ids)
+    try:
+        ids = [operator.index(i) for i in target_class_ids]
+    except TypeError as err:
+        raise ValueError(
+            "`target_class_ids` must be a list or tuple of integer class ids. "
+            f"Received: target_class_ids={target_class_ids!r}"
+        ) from err
     if not ids:
         raise ValueError(
             "`target_class_ids` must name at least one class id in "
@@ -88,8 +97,7 @@ class _IoUBase(Metric):
     ) -> None:
         # An integer state by default, as in Keras (the counts are exact).
         super().__init__(name=name, dtype=dtype or "int32")
-        _check_num_classes(num_classes)
-        self.num_classes = num_classes
+        self.num_classes = _check_num_classes(num_classes)
         self.ignore_class = ignore_class
         self.sparse_y_true = sparse_y_true
         self.sparse_y_pred = sparse_y_pred
@@ -211,7 +219,9 @@ class IoU(_IoUBase):
             sparse_y_pred=sparse_y_pred,
             axis=axis,
         )
-        self.target_class_ids = _check_target_class_ids(target_class_ids, num_classes)
+        self.target_class_ids = _check_target_class_ids(
+            target_class_ids, self.num_classes
+        )
 
     def result(self) -> torch.Tensor:
         """Returns the mean IoU of the target classes that occurred (float32)."""
@@ -310,7 +320,7 @@ class MeanIoU(IoU):
         sparse_y_pred: bool = True,
         axis: int = -1,
     ) -> None:
-        _check_num_classes(num_classes)
+        num_classes = _check_num_classes(num_classes)
         super().__init__(
             num_classes,
             list(range(num_classes)),
