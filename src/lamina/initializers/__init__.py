@@ -20,6 +20,7 @@ from lamina.initializers.random_initializers import (
     RandomUniform,
     TruncatedNormal,
 )
+from lamina.initializers.stft_initializer import STFT, STFTInitializer, stft
 from lamina.initializers.variance_scaling import (
     GlorotNormal,
     GlorotUniform,
@@ -53,12 +54,13 @@ zeros = Zeros
 _CLASSES = (
     Constant, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Identity,
     LecunNormal, LecunUniform, Ones, Orthogonal, RandomNormal, RandomUniform,
-    TruncatedNormal, VarianceScaling, Zeros,
+    STFT, TruncatedNormal, VarianceScaling, Zeros,
 )  # fmt: skip
 ALL_INITIALIZERS: dict[str, type[Initializer]] = {c.__name__: c for c in _CLASSES}
 ALL_INITIALIZERS.update(
     IdentityInitializer=Identity,
     OrthogonalInitializer=Orthogonal,
+    STFTInitializer=STFT,
     constant=Constant,
     glorot_normal=GlorotNormal,
     glorot_uniform=GlorotUniform,
@@ -71,6 +73,7 @@ ALL_INITIALIZERS.update(
     orthogonal=Orthogonal,
     random_normal=RandomNormal,
     random_uniform=RandomUniform,
+    stft=STFT,
     normal=RandomNormal,  # Keras 3 still accepts these short names
     uniform=RandomUniform,
     truncated_normal=TruncatedNormal,
@@ -148,6 +151,8 @@ __all__ = [
     "OrthogonalInitializer",
     "RandomNormal",
     "RandomUniform",
+    "STFT",
+    "STFTInitializer",
     "TruncatedNormal",
     "VarianceScaling",
     "Zeros",
@@ -167,6 +172,7 @@ __all__ = [
     "random_normal",
     "random_uniform",
     "serialize",
+    "stft",
     "truncated_normal",
     "variance_scaling",
     "zeros",
