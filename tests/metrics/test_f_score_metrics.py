@@ -203,6 +203,16 @@ def test_inputs_that_are_not_2d(keras):
         metrics.F1Score().update_state(np.ones(4), np.ones(4))
     with pytest.raises(ValueError, match="FBetaScore expects 2D inputs"):
         keras.metrics.F1Score().update_state(np.ones(4), np.ones(4))
+    with pytest.raises(ValueError, match=r"become \(batch_size, 1\) with `y.reshape"):
+        metrics.F1Score().update_state(np.ones(4), np.ones((4, 1)))
+
+
+def test_a_batch_with_another_number_of_classes():
+    m = metrics.F1Score(average="micro")
+    m.update_state(np.eye(3), np.eye(3))
+    message = r"F1Score was built for 3 classes .* predictions of shape \(2, 4\)"
+    with pytest.raises(ValueError, match=message):
+        m.update_state(np.ones((2, 4)), np.ones((2, 4)))
 
 
 def _fit_logs(module):

@@ -114,8 +114,11 @@ class FBetaScore(Metric):
                 "FBetaScore expects 2D inputs with shape "
                 "(batch_size, output_dim). Received input shapes: "
                 f"y_pred.shape={tuple(y_pred_shape)} and "
-                f"y_true.shape={tuple(y_true_shape)}."
+                f"y_true.shape={tuple(y_true_shape)}. Give the labels the shape "
+                "of the predictions: with one output per sample, labels of shape "
+                "(batch_size,) become (batch_size, 1) with `y.reshape(-1, 1)`."
             )
+        self._num_classes = y_pred_shape[-1]
         shape = () if self.average == "micro" else (y_pred_shape[-1],)
         for name in _STATE:
             setattr(self, name, self.add_variable(shape, name=name))
@@ -133,6 +136,13 @@ class FBetaScore(Metric):
         y_true = as_tensor(y_true, self.dtype, y_pred.device)
         if not self._built:
             self._build(y_true.shape, y_pred.shape)
+        elif y_pred.dim() != 2 or y_pred.shape[-1] != self._num_classes:
+            raise ValueError(
+                f"{type(self).__name__} was built for {self._num_classes} classes "
+                "by its first update; this batch has predictions of shape "
+                f"{tuple(y_pred.shape)}. `reset_state()` keeps the number of "
+                "classes: make a new metric for a different one."
+            )
         if self.threshold is None:
             top = y_pred.amax(dim=-1, keepdim=True)
             positive = (y_pred >= top) & (y_pred.abs() > 1e-9)
