@@ -29,6 +29,7 @@ def _metrics(module, functions):
 
 
 def _train(module, functions):
+    module.backend.clear_session()  # default names start again: precision_at_recall
     x, y, weights = _data()
     model = module.Sequential(
         [module.Input((4,)), module.layers.Dense(3, activation="sigmoid")]
