@@ -89,6 +89,10 @@ def standardize_dtype(dtype: object) -> str:
         for name, value in _DTYPES.items():
             if value == dtype:
                 return name
+    if dtype == "string" or dtype is str:
+        # Keras's dtype of text inputs (`Input(dtype="string")`): the values
+        # stay in numpy on the host; torch has no string tensors.
+        return "string"
     name = getattr(dtype, "name", dtype)  # numpy dtypes and DTypePolicy
     if isinstance(name, str):
         name = _ALIASES.get(name, name)
@@ -103,4 +107,11 @@ def to_torch_dtype(dtype: object) -> torch.dtype:
     """Returns the `torch.dtype` for a dtype given in any accepted form."""
     if isinstance(dtype, torch.dtype):
         return dtype
-    return _DTYPES[standardize_dtype(dtype)]
+    name = standardize_dtype(dtype)
+    if name == "string":
+        raise ValueError(
+            "torch has no string tensors: string data stays in numpy arrays on the "
+            "host, and only layers that read text (StringLookup, Hashing, "
+            "TextVectorization, FeatureSpace) take it. Received: dtype='string'"
+        )
+    return _DTYPES[name]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+import numpy as np
 import torch
 
 from lamina.layers._symbolic import KerasTensor, Node, flatten, map_structure
@@ -217,12 +218,24 @@ class Functional(Model):
             values[id(t)] = v
         return values
 
+    def _convert_inputs(self, inputs: Any) -> Any:
+        """Numbers become tensors; the values of string inputs
+        (`Input(dtype="string")`) stay numpy arrays, on the host."""
+        text = {_node(t).layer.name for t in self.inputs if t.dtype == "string"}
+        if not text or not isinstance(inputs, dict):
+            return super()._convert_inputs(inputs)
+        convert = super()._convert_inputs
+        return {
+            k: np.asarray(v) if k in text else convert(v) for k, v in inputs.items()
+        }
+
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
         values = self._assign_inputs(inputs)
         for t in self.inputs:
             layer = _node(t).layer
             if isinstance(layer, InputLayer):
-                values[id(t)] = _check_input(layer, values[id(t)])
+                value = _adjust_rank(values[id(t)], layer.batch_shape)
+                values[id(t)] = _check_input(layer, value)
         if mask is not None:
             _attach_masks(self.inputs, values, mask)
 
@@ -316,6 +329,18 @@ def _symbolic_list(structure: Any, what: str) -> list[KerasTensor]:
                 f"{t!r} (of type {type(t).__name__})"
             )
     return flat
+
+
+def _adjust_rank(value: Any, want: tuple) -> Any:
+    """Keras's rank adjustment: values of shape `(batch,)` feed an input of
+    shape `(batch, 1)`, and `(batch, n, 1)` feed `(batch, n)`."""
+    if not isinstance(value, (torch.Tensor, np.ndarray)) or not want:
+        return value
+    if value.ndim == len(want) - 1 and want[-1] == 1:
+        return value[..., None]
+    if value.ndim == len(want) + 1 and value.shape[-1] == 1:
+        return value[..., 0]
+    return value
 
 
 def _check_input(layer: InputLayer, value: Any) -> Any:

@@ -105,7 +105,15 @@ def prepare_x(model: Any, x: Any) -> Any:
             f"{sorted(x)}. Pass the array itself, or build a functional model with "
             "named `Input`s to feed a dict."
         )
-    xs = da.to_structure(x, model._device(), "x")
+    text = da.string_input_names(model)
+    if text and isinstance(x, dict):
+        # String inputs (a FeatureSpace's) keep their values in numpy.
+        xs = {
+            k: np.asarray(v) if k in text else da.to_structure(v, model._device(), "x")
+            for k, v in x.items()
+        }
+    else:
+        xs = da.to_structure(x, model._device(), "x")
     return da.adjust_input_rank(xs, da.model_input_shapes(model))
 
 

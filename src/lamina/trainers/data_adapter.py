@@ -214,7 +214,26 @@ def take(structure: Any, index: Any) -> Any:
         return None
     if isinstance(structure, (torch.Tensor, SparseRows)):
         return structure[index]
-    return map_structure(lambda t: t[index], structure)
+    return map_structure(lambda t: _rows_of(t, index), structure)
+
+
+def _rows_of(t: Any, index: Any) -> Any:
+    if isinstance(t, np.ndarray) and isinstance(index, torch.Tensor):
+        return t[index.cpu().numpy()]  # string inputs stay in numpy
+    return t[index]
+
+
+def string_input_names(model: Any) -> set[str]:
+    """Names of the model's string inputs (`Input(dtype="string")`)."""
+    try:
+        inputs = getattr(model, "inputs", None) or []
+    except (AttributeError, ValueError):
+        return set()
+    return {
+        t.node.layer.name
+        for t in inputs
+        if getattr(t, "dtype", None) == "string" and t.node is not None
+    }
 
 
 def _rows(structure: Any, index: slice) -> Any:

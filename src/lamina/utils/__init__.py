@@ -20,6 +20,7 @@ from lamina.utils._graph_utils import get_source_inputs, is_keras_tensor
 from lamina.utils.audio_dataset import audio_dataset_from_directory
 from lamina.utils.config import Config
 from lamina.utils.dataset_utils import split_dataset
+from lamina.utils.feature_space import FeatureSpace
 from lamina.utils.file_utils import get_file
 from lamina.utils.image_dataset import image_dataset_from_directory
 from lamina.utils.image_utils import array_to_img, img_to_array, load_img, save_img
@@ -51,6 +52,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Config",
+    "FeatureSpace",
     "CustomObjectScope",
     "custom_object_scope",
     "deserialize_keras_object",
