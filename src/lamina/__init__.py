@@ -34,6 +34,7 @@ from lamina import (
 )
 from lamina._keras_alias import install_as_keras, uninstall_as_keras
 from lamina.backend import device
+from lamina.backend._scopes import StatelessScope, SymbolicScope, name_scope
 from lamina.backend.variable import Variable
 from lamina.dtype_policies import DTypePolicy, FloatDTypePolicy
 from lamina.initializers import Initializer
@@ -65,6 +66,8 @@ __all__ = [
     "Optimizer",
     "Regularizer",
     "Sequential",
+    "StatelessScope",
+    "SymbolicScope",
     "Variable",
     "activations",
     "applications",
@@ -82,6 +85,7 @@ __all__ = [
     "layers",
     "losses",
     "metrics",
+    "name_scope",
     "mixed_precision",
     "models",
     "ops",

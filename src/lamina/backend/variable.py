@@ -14,6 +14,7 @@ import numpy as np
 import torch
 import torch.optim.optimizer as _torch_optimizer
 
+from lamina.backend import _scopes
 from lamina.backend._config import floatx, standardize_dtype, to_torch_dtype
 
 _SHAPE_MISMATCH = (
@@ -71,7 +72,7 @@ def _metadata(
     name = name or "variable"
     return {
         "_name": name,
-        "path": name,
+        "path": _scopes.scoped(name),  # under the open `name_scope`s
         "regularizer": regularizer,
         "constraint": constraint,
         "aggregation": aggregation,
@@ -213,6 +214,10 @@ class Variable(torch.nn.Parameter):
     def assign(self, value: Any) -> Variable:
         """Sets the value in place (same shape); returns the variable."""
         value = self._coerce(value, "assign", exact=True)
+        scope = _scopes._LOCAL.stateless
+        if scope is not None:  # recorded in the scope, the variable unchanged
+            scope.add_update((self, value))
+            return self
         with torch.no_grad():
             self.copy_(value)
         return self
@@ -220,6 +225,10 @@ class Variable(torch.nn.Parameter):
     def assign_add(self, value: Any) -> Variable:
         """Adds `value` in place; returns the variable."""
         value = self._coerce(value, "assign_add", exact=False)
+        scope = _scopes._LOCAL.stateless
+        if scope is not None:
+            scope.add_update((self, self.detach() + value))
+            return self
         with torch.no_grad():
             self.add_(value)
         return self
@@ -227,6 +236,10 @@ class Variable(torch.nn.Parameter):
     def assign_sub(self, value: Any) -> Variable:
         """Subtracts `value` in place; returns the variable."""
         value = self._coerce(value, "assign_sub", exact=False)
+        scope = _scopes._LOCAL.stateless
+        if scope is not None:
+            scope.add_update((self, self.detach() - value))
+            return self
         with torch.no_grad():
             self.sub_(value)
         return self

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from lamina import backend
+from lamina.backend import _scopes
 from lamina.backend.variable import Variable, as_variable
 from lamina.layers._dtype_policy import get_policy
 
@@ -96,13 +97,16 @@ class WeightsMixin:
         value = torch.as_tensor(value, dtype=backend.to_torch_dtype(dtype))
         value = value.to(self._weight_device())
         key = self._free_key(name or "variable")
+        layer_path = _scopes.scoped(self.name)
+        if layer_path != self.name:  # built inside a `name_scope`
+            self.__dict__["_path"] = layer_path
         regularizer = regularizers.get(regularizer)
         constraint = constraints.get(constraint)
         tensor = as_variable(
             value,
             trainable=bool(trainable) and self.trainable,
             name=name or key,
-            path=f"{self.name}/{name or key}",
+            path=f"{layer_path}/{name or key}",
             regularizer=regularizer,
             constraint=constraint,
         )

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from lamina.backend import _scopes
 from lamina.backend.variable import Variable
 from lamina.layers import _symbolic
 from lamina.layers._checks import checked_batch_shape
@@ -211,7 +212,8 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
 
     @property
     def path(self) -> str:
-        return self.name
+        """The layer's name, under the `name_scope` its weights were made in."""
+        return self.__dict__.get("_path", self.name)
 
     @property
     def losses(self) -> list[torch.Tensor]:
@@ -223,7 +225,15 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
         return out + self._regularization_losses()
 
     def add_loss(self, loss: Any) -> None:
-        """Adds a loss term (a scalar tensor) to be minimised with the model's loss."""
+        """Adds a loss term (a scalar tensor) to be minimised with the model's loss.
+
+        Inside a `StatelessScope` the loss goes to the scope (when it collects
+        losses), not to the layer, as in Keras."""
+        scope = _scopes.get_stateless_scope()
+        if scope is not None:
+            if scope.collect_losses:
+                scope.add_loss(torch.as_tensor(loss))
+            return
         self._call_losses.append(torch.as_tensor(loss))
 
     # -- build and call ---------------------------------------------------------
