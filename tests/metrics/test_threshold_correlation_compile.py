@@ -93,3 +93,29 @@ def test_pearson_function_in_compile_logs_under_its_name(keras):
     assert logs[1]["pearson_correlation"] == pytest.approx(
         logs[0]["pearson_correlation"], rel=1e-5
     )
+
+
+def test_monitor_auto_mode_maximises_the_new_metrics_as_keras_does(keras):
+    names = [
+        "precision_at_recall",
+        "recall_at_precision",
+        "sensitivity_at_specificity",
+        "specificity_at_sensitivity",
+        "pearson_correlation",
+        "concordance_correlation",
+    ]
+    keras.backend.clear_session()  # the metrics get their default names
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+    model.compile(loss="mse", metrics=_metrics(keras, ()))
+    model.evaluate(*_data()[:2], verbose=0)  # builds the compiled metrics
+    for name in names:
+        keras_cb = keras.callbacks.EarlyStopping(monitor=f"val_{name}")
+        keras_cb.set_model(model)
+        keras_cb._set_monitor_op()
+        assert keras_cb.monitor_op is keras.ops.greater, name
+        for callback in (
+            lamina.callbacks.EarlyStopping(monitor=f"val_{name}"),
+            lamina.callbacks.ReduceLROnPlateau(monitor=name),
+            lamina.callbacks.ModelCheckpoint("m.keras", monitor=f"val_{name}"),
+        ):
+            assert callback.mode == "max", (type(callback).__name__, name)

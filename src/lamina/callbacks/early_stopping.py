@@ -8,7 +8,10 @@ from typing import Any
 
 from lamina.callbacks.callback import Callback
 
-_MAX_WORDS = ("acc", "accuracy", "auc", "precision", "recall", "r2_score", "true_")
+_MAX_WORDS = (
+    "acc", "accuracy", "auc", "precision", "recall", "r2_score", "true_",
+    "sensitivity", "specificity", "correlation",
+)  # fmt: skip
 
 
 def monitor_mode(monitor: str, mode: str) -> str:
