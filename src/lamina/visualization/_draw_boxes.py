@@ -63,7 +63,8 @@ def _draw_one(image: np.ndarray, boxes: np.ndarray, labels: Any, style: dict) ->
     """Draws the boxes of one `(H, W, C)` uint8 image in place."""
     height, width = image.shape[:2]
     for index, box in enumerate(boxes):
-        corners = tuple(int(v) for v in box.astype("int32"))
+        x1, y1, x2, y2 = (int(v) for v in box.astype("int32"))
+        corners = (x1, y1, x2, y2)
         label = int(labels[0][index])
         if label == -1:
             continue

@@ -40,6 +40,12 @@ def _numpy(x: Any) -> np.ndarray:
     return np.asarray(x)
 
 
+def _unit_rgb(color: Any) -> tuple[float, float, float]:
+    """An RGB colour in `[0, 255]` as matplotlib's `[0, 1]` tuple."""
+    red, green, blue = (float(c) / 255.0 for c in color)
+    return red, green, blue
+
+
 def _to_0_255(images: np.ndarray, value_range: Any) -> np.ndarray:
     """Images rescaled linearly from `value_range` to `(0, 255)`."""
     low, high = value_range
@@ -235,7 +241,7 @@ def plot_bounding_box_gallery(
     images = _numpy(check_batched_images(images))
     if (data_format or image_data_format()) == "channels_first":
         images = images.transpose(0, 2, 3, 1)
-    style = {
+    style: dict[str, Any] = {
         "bounding_box_format": bounding_box_format,
         "line_thickness": line_thickness,
         "text_thickness": text_thickness,
@@ -259,8 +265,8 @@ def plot_bounding_box_gallery(
                 "`keras.visualization.plot_bounding_box_gallery()`."
             )
         legend_handles = [
-            patches.Patch(color=np.array(true_color) / 255.0, label="Ground Truth"),
-            patches.Patch(color=np.array(pred_color) / 255.0, label="Prediction"),
+            patches.Patch(color=_unit_rgb(true_color), label="Ground Truth"),
+            patches.Patch(color=_unit_rgb(pred_color), label="Prediction"),
         ]
     return plot_image_gallery(
         images,
@@ -312,7 +318,7 @@ def plot_segmentation_mask_gallery(
     channels_first = (data_format or image_data_format()) == "channels_first"
     if channels_first:
         images = images.transpose(0, 2, 3, 1)
-    options = {
+    options: dict[str, Any] = {
         "num_classes": num_classes,
         "color_mapping": color_mapping,
         "alpha": alpha,
