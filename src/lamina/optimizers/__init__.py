@@ -24,6 +24,7 @@ from lamina.optimizers.adamax import Adamax
 from lamina.optimizers.ftrl import Ftrl
 from lamina.optimizers.lamb import Lamb
 from lamina.optimizers.lion import Lion
+from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from lamina.optimizers.muon import Muon
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
@@ -42,6 +43,7 @@ __all__ = [
     "Ftrl",
     "Lamb",
     "Lion",
+    "LossScaleOptimizer",
     "Muon",
     "Nadam",
     "Optimizer",
@@ -66,6 +68,7 @@ _OPTIMIZERS: dict[str, type[Optimizer]] = {
         Ftrl,
         Lamb,
         Lion,
+        LossScaleOptimizer,
         Muon,
         Nadam,
         RMSprop,

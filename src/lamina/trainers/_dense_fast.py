@@ -17,6 +17,7 @@ import torch
 
 from lamina import activations, losses
 from lamina.layers.core.dense import Dense
+from lamina.optimizers.optimizer import Optimizer
 
 ENABLED = True  # tests switch it off to compare with the autograd path
 
@@ -115,6 +116,7 @@ def plan_for(model: Any) -> DenseStep | None:
         or getattr(model, "jit_compile", False)
         or model._forward_hooks
         or model._forward_pre_hooks
+        or _scales_loss(getattr(model, "optimizer", None))
     ):
         return None
     dense = model.layers
@@ -125,6 +127,18 @@ def plan_for(model: Any) -> DenseStep | None:
     if loss is None:
         return None
     return DenseStep(dense, [kinds[layer.activation] for layer in dense], loss)
+
+
+def _scales_loss(optimizer: Any) -> bool:
+    """Whether the optimizer scales the loss (`loss_scale_factor`, or its own
+    `scale_loss`, as LossScaleOptimizer): the hand-written step never calls
+    `scale_loss`, so the optimizer would unscale gradients never scaled."""
+    if optimizer is None:
+        return False
+    return (
+        getattr(optimizer, "loss_scale_factor", None) is not None
+        or type(optimizer).scale_loss is not Optimizer.scale_loss
+    )
 
 
 class DenseStep:
