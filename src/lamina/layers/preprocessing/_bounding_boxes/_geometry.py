@@ -157,12 +157,14 @@ def pad(
     return _cat(x1 + left, y1 + top, x2 + left, y2 + top)
 
 
-def _per_image(value: Any, batch: int, like: torch.Tensor) -> torch.Tensor:
+def _per_image(
+    value: Any, batch: int, like: torch.Tensor, device: torch.device
+) -> torch.Tensor:
     """A transform parameter as a `(batch,)` float tensor (scalars broadcast)."""
     value = convert_to_tensor(value)
     if not value.is_floating_point():
         value = value.to(like.dtype if like.is_floating_point() else torch.float32)
-    value = value.to(like.device)
+    value = value.to(device)
     if value.ndim == 0:
         return value.expand(batch)
     return value.reshape(-1).expand(batch) if value.numel() == 1 else value
@@ -249,7 +251,7 @@ def affine_transform(
         "center_y": 0.5 if center_y is None else center_y,
     }
     batch = boxes.shape[0]
-    params = {k: _per_image(v, batch, like) for k, v in values.items()}
+    params = {k: _per_image(v, batch, like, boxes.device) for k, v in values.items()}
     matrix = _affine_matrix(params, height, width)  # (B, 2, 3)
     boxes = boxes.to(matrix.dtype)
     x1, y1, x2, y2 = boxes.unbind(-1)
