@@ -456,3 +456,41 @@ def test_custom_text_vectorization_feature():
     want = [[0, common, 0, 0, rare], [0, common, 0, rare, 0], [0, common, rare, 0, 0]]
     np.testing.assert_allclose(fs(data).numpy(), want, rtol=1e-5)
     assert fs.get_encoded_features().shape == (None, 5)
+
+
+# -- string inputs in models (what FeatureSpace's inputs rely on) ------------------------
+
+
+def test_string_dtype_is_host_side():
+    assert lamina.backend.standardize_dtype("string") == "string"
+    assert lamina.backend.standardize_dtype(str) == "string"
+    with pytest.raises(ValueError, match="torch has no string tensors"):
+        lamina.backend.to_torch_dtype("string")
+    text = lamina.Input((1,), dtype="string")
+    with pytest.raises(TypeError, match="Layer 'numbers_only' expects numeric input"):
+        layers.Dense(2, name="numbers_only")(text)
+
+
+def test_string_input_model_call_predict_and_fit():
+    text = lamina.Input((1,), dtype="string", name="s")
+    lookup = layers.StringLookup(vocabulary=["a", "b"], output_mode="one_hot")
+    encoded = lookup(text)
+    assert (encoded.shape, encoded.dtype) == ((None, 3), "float32")
+    dense = layers.Dense(1, kernel_initializer="ones", bias_initializer="zeros")
+    model = lamina.Model(text, dense(encoded))
+    want = [[1.0], [1.0], [1.0]]
+    column = np.array([["a"], ["zz"], ["b"]])
+    for x in (column, column[:, 0], ["a", "zz", "b"], {"s": column[:, 0]}):
+        np.testing.assert_allclose(model(x).detach().numpy(), want)
+        np.testing.assert_allclose(model.predict(x, verbose=0, batch_size=2), want)
+    model.compile(optimizer="sgd", loss="mse")
+    before = dense.kernel.numpy().copy()
+    model.fit({"s": column[:, 0]}, np.zeros(3), batch_size=2, epochs=1, verbose=0)
+    assert not np.allclose(dense.kernel.numpy(), before)
+
+
+def test_functional_call_adjusts_rank_as_keras():
+    inputs = lamina.Input((1,))
+    model = lamina.Model(inputs, layers.Dense(1, kernel_initializer="ones")(inputs))
+    out = model(np.array([1.0, 2.0], np.float32))
+    np.testing.assert_allclose(out.detach().numpy(), [[1.0], [2.0]])

@@ -89,7 +89,7 @@ def standardize_dtype(dtype: object) -> str:
         for name, value in _DTYPES.items():
             if value == dtype:
                 return name
-    if dtype == "string" or dtype is str:
+    if dtype is str or (isinstance(dtype, str) and dtype == "string"):
         # Keras's dtype of text inputs (`Input(dtype="string")`): the values
         # stay in numpy on the host; torch has no string tensors.
         return "string"

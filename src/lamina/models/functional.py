@@ -222,12 +222,16 @@ class Functional(Model):
         """Numbers become tensors; the values of string inputs
         (`Input(dtype="string")`) stay numpy arrays, on the host."""
         text = {_node(t).layer.name for t in self.inputs if t.dtype == "string"}
-        if not text or not isinstance(inputs, dict):
+        if not text:
             return super()._convert_inputs(inputs)
-        convert = super()._convert_inputs
-        return {
-            k: np.asarray(v) if k in text else convert(v) for k, v in inputs.items()
-        }
+        if isinstance(inputs, dict):
+            convert = super()._convert_inputs
+            return {
+                k: np.asarray(v) if k in text else convert(v) for k, v in inputs.items()
+            }
+        if len(self.inputs) == 1 and not isinstance(inputs, torch.Tensor):
+            return np.asarray(inputs)
+        return super()._convert_inputs(inputs)
 
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
         values = self._assign_inputs(inputs)

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
+import numpy as np
 import torch
 from torch.overrides import TorchFunctionMode
 
@@ -182,6 +183,8 @@ class _Plan:
 
     def placeholder(self, run: int, t: KerasTensor) -> torch.Tensor:
         dims = [self.sizes[run][i] if d is None else d for i, d in enumerate(t.shape)]
+        if t.dtype == "string":  # text stays in numpy on the host: empty strings
+            return np.full(dims, "", dtype=object)
         dtype = backend.to_torch_dtype(t.dtype)
         if self.device == "meta":
             return torch.empty(dims, dtype=dtype, device="meta")

@@ -106,12 +106,15 @@ def prepare_x(model: Any, x: Any) -> Any:
             "named `Input`s to feed a dict."
         )
     text = da.string_input_names(model)
+    # String inputs (`Input(dtype="string")`) keep their values in numpy.
     if text and isinstance(x, dict):
-        # String inputs (a FeatureSpace's) keep their values in numpy.
         xs = {
             k: np.asarray(v) if k in text else da.to_structure(v, model._device(), "x")
             for k, v in x.items()
         }
+    elif text and len(model.inputs) == 1:
+        one = isinstance(x, (list, tuple)) and len(x) == 1
+        xs = np.asarray(x[0] if one and not isinstance(x[0], (str, bytes)) else x)
     else:
         xs = da.to_structure(x, model._device(), "x")
     return da.adjust_input_rank(xs, da.model_input_shapes(model))
