@@ -27,6 +27,36 @@ def torch_kernel(kernel: torch.Tensor, rank: int) -> torch.Tensor:
     return kernel.permute(rank + 1, rank, *range(rank))
 
 
+# Where a kernel's values lie in memory. A kernel keeps Keras's shape
+# `(*K, a, b)` (what `kernel.shape`, get_weights and saved files show), but its
+# storage is ordered as the torch weight `(b, a, *K)` that F.convNd reads with
+# the data format's memory layout: `(b, *K, a)` (torch's channels_last weight)
+# beside channels-last data, `(b, a, *K)` (torch's contiguous weight) beside
+# channels-first data. `torch_kernel` of such a kernel is then a weight that
+# torch's convolution uses without copying it, forward and backward, and the
+# gradient comes back in the kernel's own layout, so neither autograd's
+# accumulation nor the optimizer copies it either. An allow-list keyed by data
+# format; a kernel in any other layout (Keras's contiguous one, e.g. a tensor
+# the user put in `layer.kernel.data`) gives the same numbers, torch copying
+# it to its own layout at each call.
+KERNEL_ORDERS = {
+    "channels_last": lambda rank: (rank + 1, *range(rank), rank),
+    "channels_first": lambda rank: (rank + 1, rank, *range(rank)),
+}
+
+
+def kernel_order(rank: int, data_format: str) -> tuple:
+    """The memory order (Keras's kernel axes, outermost first) for `data_format`."""
+    return KERNEL_ORDERS[data_format](rank)
+
+
+def lay_out(weight: torch.Tensor, order: tuple) -> None:
+    """Stores `weight`'s values in memory `order`, in place; shape and values stay."""
+    inverse = tuple(order.index(axis) for axis in range(len(order)))
+    with torch.no_grad():
+        weight.data = weight.data.permute(order).contiguous().permute(inverse)
+
+
 class ConvGeometry(Layer):
     """Kernel size, strides, padding, dilation and data format of a conv layer.
 
@@ -190,8 +220,9 @@ class ConvGeometry(Layer):
 class BaseConv(ConvGeometry):
     """Convolution over `rank` spatial axes: `activation(conv(x, kernel) + bias)`.
 
-    The kernel is stored as `(*kernel_size, input_channels // groups, filters)`,
-    Keras's layout, and reaches `F.convNd` as a permuted view.
+    The kernel has Keras's shape `(*kernel_size, input_channels // groups,
+    filters)` and torch's memory order (see `KERNEL_ORDERS`): it reaches
+    `F.convNd` as a permuted view that torch uses without a copy.
     """
 
     def __init__(
@@ -235,6 +266,7 @@ class BaseConv(ConvGeometry):
             )
         kernel_shape = (*self.kernel_size, channels // self.groups, self.filters)
         self.kernel = self._add_part("kernel", kernel_shape, "kernel")
+        lay_out(self.kernel, kernel_order(self.rank, self.data_format))
         self._add_bias(self.filters)
         self.built = True
 

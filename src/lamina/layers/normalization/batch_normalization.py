@@ -141,13 +141,42 @@ class BatchNormalization(AffineMixin, Layer):
             var, mean = torch.var_mean(x, dim=_other_dims(x.ndim), correction=0)
             self._update_moving(mean, var, inputs)
             return self._normalize(inputs, mean, var)
-        out = F.batch_norm(
-            x, None, None, self.gamma, self.beta, training=True, eps=self.epsilon
-        )
-        with torch.no_grad():
-            var, mean = torch.var_mean(x, dim=_other_dims(x.ndim), correction=0)
+        if fused_moments(x, self.gamma, self.beta):
+            out, mean, var = self._train_fused(x)
+        else:
+            out = F.batch_norm(
+                x, None, None, self.gamma, self.beta, training=True, eps=self.epsilon
+            )
+            with torch.no_grad():
+                var, mean = torch.var_mean(x, dim=_other_dims(x.ndim), correction=0)
         self._update_moving(mean, var, inputs)
         return out.movedim(1, self._axis)
+
+    def _train_fused(
+        self, x: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Normalizes features-first `x`; returns it with the batch mean and the
+        biased variance that torch's kernel computed on the way (no second pass).
+
+        Given fresh zero buffers and `momentum=1`, F.batch_norm leaves in them
+        exactly the batch mean and the unbiased variance `sum / (n - 1)`; Keras
+        tracks the biased one, `sum / n`.
+        """
+        mean = torch.zeros(x.shape[1], dtype=x.dtype, device=x.device)
+        var = torch.zeros_like(mean)
+        out = F.batch_norm(
+            x,
+            mean,
+            var,
+            self.gamma,
+            self.beta,
+            training=True,
+            momentum=1.0,
+            eps=self.epsilon,
+        )
+        n = x.numel() // x.shape[1]
+        # Out of place: autograd saved the buffers for the backward pass.
+        return out, mean, var * ((n - 1) / n)
 
     def _normalize(
         self, inputs: torch.Tensor, mean: torch.Tensor, var: torch.Tensor
@@ -210,6 +239,25 @@ class BatchNormalization(AffineMixin, Layer):
             "renorm_clipping": self.renorm_clipping,
             "renorm_momentum": self.renorm_momentum,
         }
+
+
+# Where the training step takes the batch statistics from F.batch_norm's own
+# pass instead of a second one (torch.var_mean): an allow-list of input dtypes
+# (float16 and bfloat16 would keep the statistics in their own low precision)
+# and devices (whose kernels update the running statistics as described in
+# `_train_fused`); gamma and beta, when present, share the input's dtype.
+# Anything else takes the two-pass path, which gives the same numbers.
+FUSED_DTYPES = (torch.float32, torch.float64)
+FUSED_DEVICES = ("cpu", "cuda")
+
+
+def fused_moments(x: torch.Tensor, *params: torch.Tensor | None) -> bool:
+    """Whether a training step on `x` may take its moments from F.batch_norm."""
+    return (
+        x.dtype in FUSED_DTYPES
+        and x.device.type in FUSED_DEVICES
+        and all(p is None or p.dtype == x.dtype for p in params)
+    )
 
 
 def _other_dims(rank: int) -> list[int]:
