@@ -42,6 +42,7 @@ from lamina.losses.hinge import (
     squared_hinge,
 )
 from lamina.losses.loss import Loss, LossFunctionWrapper
+from lamina.losses.metric_learning import Circle, circle
 from lamina.losses.overlap import CTC, Dice, Tversky, ctc, dice, tversky
 from lamina.losses.probabilistic import KLDivergence, Poisson, kl_divergence, poisson
 from lamina.losses.regression import (
@@ -72,6 +73,7 @@ __all__ = [
     "ALL_CLASSES",
     "ALL_FUNCTIONS",
     "CTC",
+    "Circle",
     "KLD",
     "MAE",
     "MAPE",
@@ -105,6 +107,7 @@ __all__ = [
     "categorical_focal_crossentropy",
     "categorical_generalized_cross_entropy",
     "categorical_hinge",
+    "circle",
     "cosine_similarity",
     "ctc",
     "deserialize",

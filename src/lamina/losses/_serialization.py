@@ -19,8 +19,8 @@ from lamina.losses._common import function_config
 from lamina.losses.loss import Loss, LossFunctionWrapper
 
 _MODULE_NAMES = (
-    "binary", "categorical", "categorical_classes", "hinge", "overlap",
-    "probabilistic", "regression",
+    "binary", "categorical", "categorical_classes", "hinge", "metric_learning",
+    "overlap", "probabilistic", "regression",
 )  # fmt: skip
 _MODULES = tuple(import_module(f"lamina.losses.{name}") for name in _MODULE_NAMES)
 _FUNCTION_NAMES = (
@@ -30,6 +30,7 @@ _FUNCTION_NAMES = (
     "sparse_categorical_crossentropy", "categorical_focal_crossentropy",
     "categorical_generalized_cross_entropy", "hinge", "squared_hinge",
     "categorical_hinge", "kl_divergence", "poisson", "dice", "tversky", "ctc",
+    "circle",
 )  # fmt: skip
 _ALIASES = {
     "mse": "mean_squared_error",
