@@ -119,3 +119,36 @@ def test_monitor_auto_mode_maximises_the_new_metrics_as_keras_does(keras):
             lamina.callbacks.ModelCheckpoint("m.keras", monitor=f"val_{name}"),
         ):
             assert callback.mode == "max", (type(callback).__name__, name)
+
+
+@pytest.mark.parametrize("direction", ["keras_to_lamina", "lamina_to_keras"])
+def test_compiled_metrics_travel_in_keras_files(keras, tmp_path, direction):
+    source, target = (
+        (keras, lamina) if direction == "keras_to_lamina" else (lamina, keras)
+    )
+    x, y, weights = _data()
+    model = source.Sequential(
+        [source.Input((4,)), source.layers.Dense(3, activation="sigmoid")]
+    )
+    model.set_weights(weights)
+    m = source.metrics
+    model.compile(
+        loss="binary_crossentropy",
+        metrics=[
+            m.PrecisionAtRecall(0.5, name="par"),
+            m.SpecificityAtSensitivity(0.4, class_id=1, num_thresholds=7),
+            m.ConcordanceCorrelation(axis=-1),
+            m.huber,  # saved by Keras as a function of module "builtins"
+            m.pearson_correlation,
+        ],
+    )
+    before = model.evaluate(x, y, verbose=0, return_dict=True)
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = target.models.load_model(path)
+    after = loaded.evaluate(x, y, verbose=0, return_dict=True)
+    assert sorted(after) == sorted(before)
+    assert "par" in after
+    assert "huber" in after
+    for key, value in before.items():
+        assert after[key] == pytest.approx(value, rel=1e-5), key

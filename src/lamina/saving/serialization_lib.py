@@ -288,6 +288,13 @@ def _function_from_bytecode(inner: Mapping[str, Any]) -> Any:
     )
 
 
+# Where Keras looks for a function saved with module `builtins` (its BUILTIN_MODULES).
+_BUILTIN_FUNCTION_FAMILIES = (
+    "activations", "constraints", "initializers", "losses", "metrics", "optimizers",
+    "regularizers",
+)  # fmt: skip
+
+
 def _family(module: str | None) -> str:
     """`keras.layers` -> `layers`; `keras.src.backend.torch.optimizers.x`
     -> `optimizers`; plain `keras` and `keras.models` hold layers (models)."""
@@ -375,11 +382,25 @@ def _accept_keras_keys(cls: Any, inner: dict[str, Any]) -> dict[str, Any]:
     return inner
 
 
+def _builtin_function(name: str) -> Any:
+    """The public function `name` of a lamina family, as Keras resolves a function
+    saved with module `builtins` (`keras.metrics.huber`, `keras.losses.mae`)."""
+    for family in _BUILTIN_FUNCTION_FAMILIES:
+        found = getattr(sys.modules.get(f"lamina.{family}"), name, None)
+        if inspect.isroutine(found):
+            return found
+    return None
+
+
 def _function(config: Mapping[str, Any], custom_objects: Any) -> Any:
     name = config["config"]
     registered = config.get("registered_name") or name
     for key in (registered, name):
         found = _registry.get_registered_object(key, custom_objects)
+        if found is not None:
+            return found
+    if config.get("module") == "builtins":
+        found = _builtin_function(name)
         if found is not None:
             return found
     family = _family(config.get("module"))
