@@ -43,6 +43,8 @@ from lamina.layers._symbolic import KerasTensor
 from lamina.losses import Loss
 from lamina.metrics import Metric
 from lamina.models import Model, Sequential
+from lamina.ops.function import Function
+from lamina.ops.operation import Operation
 from lamina.optimizers import Optimizer
 from lamina.regularizers import Regularizer
 
@@ -55,6 +57,7 @@ def version() -> str:
 __all__ = [
     "DTypePolicy",
     "FloatDTypePolicy",
+    "Function",
     "Initializer",
     "Input",
     "InputSpec",
@@ -63,6 +66,7 @@ __all__ = [
     "Loss",
     "Metric",
     "Model",
+    "Operation",
     "Optimizer",
     "Regularizer",
     "Sequential",
