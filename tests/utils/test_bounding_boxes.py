@@ -152,12 +152,14 @@ def test_clip_to_image_size_errors():
 @pytest.mark.parametrize(
     "boxes", [np.array([[10, 20, 50, 60], [70, 80, 100, 120]]), _boxes()]
 )
-def test_crop_and_pad_match_keras(keras, boxes):
-    ours = bb.crop(boxes, 10, 20, 40, 30)
-    theirs = keras.utils.bounding_boxes.crop(boxes, 10, 20, 40, 30)
+@pytest.mark.parametrize("region", [(10, 20, 40, 30), (10, 20.5, 40.5, 30.5)])
+def test_crop_and_pad_match_keras(keras, boxes, region):
+    # Float offsets or sizes turn integer boxes into float32 ones, as in Keras.
+    ours = bb.crop(boxes, *region)
+    theirs = keras.utils.bounding_boxes.crop(boxes, *region)
     _close(ours, theirs)
-    ours = bb.pad(boxes, top=3, left=7)
-    theirs = keras.utils.bounding_boxes.pad(boxes, top=3, left=7)
+    ours = bb.pad(boxes, top=region[0], left=region[1])
+    theirs = keras.utils.bounding_boxes.pad(boxes, top=region[0], left=region[1])
     _close(ours, theirs)
 
 

@@ -120,11 +120,18 @@ def crop(
     """
     _only_xyxy("crop", bounding_box_format)
     x1, y1, x2, y2 = torch.split(as_boxes(boxes), 1, dim=-1)
+
+    def clip(x: torch.Tensor, high: Any) -> torch.Tensor:
+        # Unlike clip_to_image_size, float bounds promote integer boxes (as Keras).
+        if not isinstance(high, (int, float)):
+            high = convert_to_tensor(high).to(x.device)
+        return torch.clamp(torch.clamp(x, min=0), max=high)
+
     return _cat(
-        _clip(x1 - left, width),
-        _clip(y1 - top, height),
-        _clip(x2 - left, width),
-        _clip(y2 - top, height),
+        clip(x1 - left, width),
+        clip(y1 - top, height),
+        clip(x2 - left, width),
+        clip(y2 - top, height),
     )
 
 
