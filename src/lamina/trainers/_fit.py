@@ -106,6 +106,7 @@ def prepare_x(model: Any, x: Any) -> Any:
             "named `Input`s to feed a dict."
         )
     text = da.string_input_names(model)
+    xs: Any
     # String inputs (`Input(dtype="string")`) keep their values in numpy.
     if text and isinstance(x, dict):
         xs = {

@@ -3,6 +3,8 @@ features, built on lamina's preprocessing layers."""
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -112,14 +114,18 @@ class FeatureSpace(Layer):
         return Feature(dtype, preprocessor, output_mode)
 
     @classmethod
-    def float(cls, name: str | None = None) -> Feature:
-        """Float values passed through as they are."""
+    def float(cls, name: str | None = None) -> Feature:  # type: ignore[override]
+        """Float values passed through as they are (Keras's name: it hides
+        `torch.nn.Module.float()` on the class, not on models holding it)."""
         layer = TFDIdentity(dtype="float32", name=_name(name, "float"))
         return Feature("float32", layer, "float")
 
     @classmethod
     def float_rescaled(
-        cls, scale: float = 1.0, offset: float = 0.0, name: str | None = None
+        cls,
+        scale: builtins.float = 1.0,
+        offset: builtins.float = 0.0,
+        name: str | None = None,
     ) -> Feature:
         """Float values mapped to `x * scale + offset` (a Rescaling layer)."""
         layer = Rescaling(
@@ -238,7 +244,7 @@ class FeatureSpace(Layer):
         }
         self.one_hot_encoders: dict[str, CategoryEncoding] = {}
         # torch sees the sublayers (devices, state_dict, the saving walk).
-        self._sublayers = torch.nn.ModuleList(
+        self._feature_layers = torch.nn.ModuleList(
             [*self.preprocessors.values(), *self.crossers.values()]
         )
         self._inputs: dict[str, KerasTensor] | None = None
@@ -340,7 +346,7 @@ class FeatureSpace(Layer):
         """Makes the one-hot encoders and records the output shapes and dtypes,
         by encoding one example row."""
         self.one_hot_encoders = {}
-        specs = {**self.features, **self.crosses_by_name}
+        specs: dict[str, Feature | Cross] = {**self.features, **self.crosses_by_name}
         for name, spec in specs.items():
             if spec.output_mode == "one_hot":
                 depth = self._cardinality(name)
@@ -360,7 +366,7 @@ class FeatureSpace(Layer):
         if isinstance(layer, Discretization):
             if layer.num_bins is not None:
                 return layer.num_bins
-            return len(layer.bin_boundaries) + 1
+            return len(layer.bin_boundaries or []) + 1
         if isinstance(layer, (HashedCrossing, Hashing)):
             return layer.num_bins
         raise ValueError(
@@ -483,7 +489,7 @@ class FeatureSpace(Layer):
             name: f.preprocessor.get_build_config() for name, f in self.features.items()
         }
 
-    def build_from_config(self, config: dict) -> None:
+    def build_from_config(self, config: Mapping[str, Any]) -> None:
         for name, build in config.items():
             layer = self.features[name].preprocessor
             if build and not layer.built:
