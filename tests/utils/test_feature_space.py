@@ -494,3 +494,36 @@ def test_functional_call_adjusts_rank_as_keras():
     model = lamina.Model(inputs, layers.Dense(1, kernel_initializer="ones")(inputs))
     out = model(np.array([1.0, 2.0], np.float32))
     np.testing.assert_allclose(out.detach().numpy(), [[1.0], [2.0]])
+
+
+def test_adapt_on_a_data_frame_and_ragged_columns_refused():
+    pd = pytest.importorskip("pandas")
+    ref = small_space()
+    ref.adapt(DATA)
+    fs = small_space()
+    fs.adapt(pd.DataFrame({**DATA, "target": [0, 1, 0, 1]}))
+    np.testing.assert_allclose(fs(DATA).numpy(), ref(DATA).numpy())
+    with pytest.raises(ValueError, match="same number of rows. Received: .*'n': 3"):
+        fs({"x": DATA["x"], "color": DATA["color"], "n": DATA["n"][:3]})
+
+
+def test_dict_mode_encoded_features_in_a_model():
+    fs = FeatureSpace(
+        {
+            "color": FeatureSpace.string_categorical(output_mode="int"),
+            "x": "float_normalized",
+        },
+        output_mode="dict",
+    )
+    fs.adapt(DATA)
+    encoded = fs.get_encoded_features()
+    assert {k: (t.shape, t.dtype) for k, t in encoded.items()} == {
+        "color": ((None, 1), "int64"),
+        "x": ((None, 1), "float32"),
+    }
+    embedded = layers.Flatten()(layers.Embedding(4, 2)(encoded["color"]))
+    out = layers.Concatenate()([embedded, encoded["x"]])
+    model = lamina.Model(fs.get_inputs(), out)
+    got = model({"color": DATA["color"], "x": DATA["x"]}).detach().numpy()
+    assert got.shape == (4, 3)
+    np.testing.assert_allclose(got[:, 2], (DATA["x"] - 3.0) / np.sqrt(5.0), rtol=1e-6)

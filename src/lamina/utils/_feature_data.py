@@ -71,6 +71,12 @@ def as_batch(data: Mapping, features: Mapping) -> tuple[dict, bool]:
         value = _column(data[name], name, feature.dtype)
         rebatched = rebatched or value.ndim == 0
         batch[name] = _as_column_batch(value)
+    sizes = {name: int(v.shape[0]) for name, v in batch.items()}
+    if len(set(sizes.values())) > 1:
+        raise ValueError(
+            "All features given to the FeatureSpace must have the same number of "
+            f"rows. Received: {sizes}"
+        )
     return batch, rebatched
 
 
@@ -85,6 +91,8 @@ def feature_batches(dataset: Any, names: list[str], features: Mapping) -> dict:
         ValueError: for a batch that lacks one of the features, or no data.
     """
     out: dict[str, list] = {name: [] for name in names}
+    if _is_data_frame(dataset):  # pandas: its columns, as Keras's `dict(df)`
+        dataset = {name: dataset[name].to_numpy() for name in dataset.columns}
     if isinstance(dataset, Mapping):
         _check_has(dataset, names)
         for name in names:
@@ -116,6 +124,10 @@ def feature_batches(dataset: Any, names: list[str], features: Mapping) -> dict:
         if values:
             out[name].extend(_split_column(np.stack(values)))
     return out
+
+
+def _is_data_frame(data: Any) -> bool:
+    return type(data).__name__ == "DataFrame" and hasattr(data, "columns")
 
 
 def _split_column(column: np.ndarray) -> list[np.ndarray]:
