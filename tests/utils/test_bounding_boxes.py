@@ -45,11 +45,14 @@ def _in(fmt, boxes):
 )
 def test_convert_format_every_pair_matches_keras(keras, source, target):
     boxes = _in(source, _boxes())
-    ours = bb.convert_format(boxes, source, target, height=H, width=W)
-    theirs = keras.utils.bounding_boxes.convert_format(
-        boxes, source, target, height=H, width=W
-    )
-    _close(ours, theirs)
+    for dtype in ("float32", "float64", "float16", "bfloat16", "int32"):
+        ours = bb.convert_format(boxes, source, target, H, W, dtype=dtype)
+        theirs = keras.utils.bounding_boxes.convert_format(
+            boxes, source, target, H, W, dtype=dtype
+        )
+        # Same operations in the same order: equal to the bit, in every dtype.
+        assert ours.dtype == theirs.dtype
+        assert torch.equal(ours, theirs.cpu()), dtype
 
 
 @pytest.mark.parametrize("batched", [True, False])

@@ -66,12 +66,22 @@ def _write_corners(corners: Corners, fmt: str) -> torch.Tensor:
     return torch.cat(parts, dim=-1)
 
 
-def _scale(corners: Corners, sx: Any, sy: Any, divide: bool) -> Corners:
-    """Multiplies (or divides) the x values by `sx` and the y values by `sy`."""
+def _to_pixels(corners: Corners, width: torch.Tensor, height: torch.Tensor) -> Corners:
+    """Corners of a relative format in pixels (x values times `width`, y `height`)."""
     x1, y1, x2, y2 = corners
-    if divide:
-        return x1 / sx, y1 / sy, x2 / sx, y2 / sy
-    return x1 * sx, y1 * sy, x2 * sx, y2 * sy
+    return x1 * width, y1 * height, x2 * width, y2 * height
+
+
+# Which image side divides each value of a format when it is made relative.
+_SIDES = {"xyxy": "xyxy", "yxyx": "yxyx", "xywh": "xyxy", "center_xywh": "xyxy"}
+
+
+def _to_relative(
+    boxes: torch.Tensor, fmt: str, width: torch.Tensor, height: torch.Tensor
+) -> torch.Tensor:
+    """Boxes of an absolute format divided, value by value, by the image side."""
+    sides = torch.stack([width if side == "x" else height for side in _SIDES[fmt]])
+    return boxes / sides
 
 
 def _check_formats(source: Any, target: Any) -> tuple[str, str]:
@@ -158,9 +168,16 @@ def convert_format(
         return boxes
     if source.startswith("rel_") and target.startswith("rel_"):
         source, target = source[4:], target[4:]
-    corners = _read_corners(boxes, source.removeprefix("rel_"))
-    if source.startswith("rel_") or target.startswith("rel_"):
+    if relative:
         h = torch.as_tensor(height, dtype=boxes.dtype, device=boxes.device)
         w = torch.as_tensor(width, dtype=boxes.dtype, device=boxes.device)
-        corners = _scale(corners, w, h, divide=target.startswith("rel_"))
-    return _write_corners(corners, target.removeprefix("rel_"))
+    # Relative values are scaled where Keras scales them (so results agree to
+    # the bit): a relative source is read and then multiplied, a relative
+    # target is written in pixels and then divided.
+    corners = _read_corners(boxes, source.removeprefix("rel_"))
+    if source.startswith("rel_"):
+        corners = _to_pixels(corners, w, h)
+    out = _write_corners(corners, target.removeprefix("rel_"))
+    if target.startswith("rel_"):
+        out = _to_relative(out, target[4:], w, h)
+    return out
