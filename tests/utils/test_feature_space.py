@@ -527,3 +527,25 @@ def test_dict_mode_encoded_features_in_a_model():
     got = model({"color": DATA["color"], "x": DATA["x"]}).detach().numpy()
     assert got.shape == (4, 3)
     np.testing.assert_allclose(got[:, 2], (DATA["x"] - 3.0) / np.sqrt(5.0), rtol=1e-6)
+
+
+def test_rescaled_and_given_bins_match_keras_layers(keras):
+    data = {
+        "r": np.array([-1.0, 0.5, 3.0], np.float32),
+        "b": np.array([-2.0, 0.2, 9.0]),
+    }
+    fs = FeatureSpace(
+        {
+            "r": FeatureSpace.float_rescaled(scale=0.5, offset=-1.0),
+            "b": FeatureSpace.float_discretized(None, bin_boundaries=[0.0, 1.0]),
+        },
+        output_mode="dict",
+    )
+    out = fs(data)
+    rescaled = keras.layers.Rescaling(0.5, -1.0)(data["r"].reshape(-1, 1))
+    np.testing.assert_allclose(out["r"].numpy(), np.asarray(rescaled), rtol=1e-6)
+    ids = keras.layers.Discretization(bin_boundaries=[0.0, 1.0])(
+        data["b"].reshape(-1, 1)
+    )
+    hot = keras.layers.CategoryEncoding(3, output_mode="multi_hot")(np.asarray(ids))
+    np.testing.assert_array_equal(out["b"].numpy(), np.asarray(hot))
