@@ -25,6 +25,7 @@ from lamina.optimizers.ftrl import Ftrl
 from lamina.optimizers.lamb import Lamb
 from lamina.optimizers.lion import Lion
 from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from lamina.optimizers.multi_optimizer import MultiOptimizer, OptimizerMap
 from lamina.optimizers.muon import Muon
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
@@ -44,9 +45,11 @@ __all__ = [
     "Lamb",
     "Lion",
     "LossScaleOptimizer",
+    "MultiOptimizer",
     "Muon",
     "Nadam",
     "Optimizer",
+    "OptimizerMap",
     "RMSprop",
     "ScheduleFreeAdamW",
     "deserialize",
@@ -69,6 +72,7 @@ _OPTIMIZERS: dict[str, type[Optimizer]] = {
         Lamb,
         Lion,
         LossScaleOptimizer,
+        MultiOptimizer,
         Muon,
         Nadam,
         RMSprop,
@@ -77,6 +81,8 @@ _OPTIMIZERS: dict[str, type[Optimizer]] = {
 }
 # Lower-case aliases ("adam", "sgd", "rmsprop", ...), as Keras accepts them.
 _BY_LOWER = {name.lower(): cls for name, cls in _OPTIMIZERS.items()}
+# Wrappers need their optimizer(s): a bare name cannot build them.
+_WRAPPERS = {"LossScaleOptimizer": "inner_optimizer", "MultiOptimizer": "optimizer_map"}
 
 
 def _unknown_name(identifier: str) -> ValueError:
@@ -111,11 +117,21 @@ def deserialize(
     Raises:
         ValueError: when the name is unknown.
     """
-    table: dict[str, Any] = {**_OPTIMIZERS, **(custom_objects or {})}
+    table: dict[str, Any] = {
+        **_OPTIMIZERS,
+        "OptimizerMap": OptimizerMap,  # nested in a MultiOptimizer's config
+        **(custom_objects or {}),
+    }
     if isinstance(config, str):
         cls = table.get(config) or _BY_LOWER.get(config.lower())
         if cls is None:
             raise _unknown_name(config)
+        if cls.__name__ in _WRAPPERS:
+            raise ValueError(
+                f"Optimizer '{config}' wraps other optimizers and cannot be made "
+                f"from its name: pass an instance, e.g. {cls.__name__}"
+                f"({_WRAPPERS[cls.__name__]}=...)."
+            )
         return cls()
     if isinstance(config, Mapping) and isinstance(config.get("class_name"), str):
         name = config["class_name"]
