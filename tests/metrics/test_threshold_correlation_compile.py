@@ -152,3 +152,47 @@ def test_compiled_metrics_travel_in_keras_files(keras, tmp_path, direction):
     assert "huber" in after
     for key, value in before.items():
         assert after[key] == pytest.approx(value, rel=1e-5), key
+
+
+def _duplicate_logs(module, outputs):
+    module.backend.clear_session()
+    x, y, weights = _data()
+    inputs = module.Input((4,))
+    layer = module.layers.Dense(3, activation="sigmoid")
+    if outputs == 1:
+        model = module.Model(inputs, layer(inputs))
+        ys = y
+    else:
+        second = module.layers.Dense(3, activation="sigmoid", name="second")
+        model = module.Model(inputs, [layer(inputs), second(inputs)])
+        ys = [y, y[:, ::-1].copy()]
+    model.layers[1].set_weights(weights)
+    if outputs == 2:
+        model.get_layer("second").set_weights(weights)
+    m = module.metrics
+
+    def per_output(make):
+        return make() if outputs == 1 else [make() for _ in range(outputs)]
+
+    model.compile(
+        loss="mse",
+        metrics=per_output(
+            lambda: [m.PearsonCorrelation(), m.pearson_correlation, "mae", "mae"]
+        ),
+        weighted_metrics=per_output(lambda: ["mae", m.PearsonCorrelation(), "mae"]),
+    )
+    sample_weight = np.linspace(0.5, 1.5, 16).astype("float32")
+    return model.evaluate(
+        x, ys, sample_weight=sample_weight, verbose=0, return_dict=True
+    )
+
+
+@pytest.mark.parametrize("outputs", [1, 2])
+def test_repeated_metric_names_get_keras_log_keys(keras, outputs):
+    expected = _duplicate_logs(keras, outputs)
+    logs = _duplicate_logs(lamina, outputs)
+    assert sorted(logs) == sorted(expected)
+    if outputs == 1:
+        assert {"pearson_correlation_1", "weighted_mae", "weighted_mae_1"} <= set(logs)
+    for key, value in expected.items():
+        assert logs[key] == pytest.approx(value, rel=1e-5), key

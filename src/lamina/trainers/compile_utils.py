@@ -316,7 +316,30 @@ class CompiledMetrics(Metric):
             m.reset_state()
 
     def result(self) -> dict:
-        return {m.name: m.result() for m in self.all()}
+        """Every metric's value by log key, named as Keras names them: a repeated
+        name gets `_1`, `_2`, ...; a weighted metric repeating a name becomes
+        `weighted_<name>` (after the output prefix)."""
+        results: dict = {}
+        counts: dict[str, int] = {}
+
+        def add(name: str, value: Any) -> None:
+            if name in counts:
+                counts[name] += 1
+                name = f"{name}_{counts[name] - 1}"
+            else:
+                counts[name] = 1
+            results[name] = value
+
+        for m in (m for group in self.unweighted for m in group):
+            add(m.name, m.result())
+        for i, group in enumerate(self.weighted):
+            prefix = f"{self.output_names[i]}_" if len(self.output_names) > 1 else ""
+            for m in group:
+                name = m.name
+                if name in counts:
+                    name = f"{prefix}weighted_{name.removeprefix(prefix)}"
+                add(name, m.result())
+        return results
 
     def to_device(self, device: Any) -> None:
         for m in self.all():
