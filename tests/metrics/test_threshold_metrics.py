@@ -230,3 +230,18 @@ def test_state_follows_data_to_cuda_with_cpu_values(num_thresholds):
         result = on_gpu.result()
         assert result.device.type == "cuda"
         assert float(result) == pytest.approx(float(on_cpu.result()), abs=1e-6)
+
+
+@pytest.mark.parametrize("num_thresholds", [1, 2, 5, 200])
+def test_predictions_on_thresholds_and_outside_unit_interval(keras, num_thresholds):
+    grid = np.array([-0.2, 0.0, 0.25, 0.5, 0.75, 1.0, 1.3], dtype="float32")
+    rng = np.random.default_rng(num_thresholds)
+    for name in CLASSES:
+        k, lam = _pair(keras, name, 0.5, num_thresholds=num_thresholds)
+        for _ in range(2):
+            labels = (rng.random((8, 2)) > 0.5).astype("float32")
+            preds = rng.choice(grid, (8, 2))
+            k.update_state(labels, preds)
+            lam.update_state(labels, preds)
+        _same_state(k, lam)
+        np.testing.assert_allclose(float(lam.result()), float(k.result()), atol=1e-6)
