@@ -32,7 +32,6 @@ EXCEPTIONS = {
     "keras.legacy.saving": "out of scope: Keras 2 compatibility shims for TensorFlow",
     "keras.legacy.saving.deserialize_keras_object": "out of scope: Keras 2 compatibility shims for TensorFlow",
     "keras.legacy.saving.serialize_keras_object": "out of scope: Keras 2 compatibility shims for TensorFlow",
-    "keras.optimizers.LossScaleOptimizer": "not yet: issue 13",
     "keras.optimizers.legacy": "out of scope: Keras 2 TensorFlow optimizers; Keras 3 refuses them too",
     "keras.optimizers.legacy.Adagrad": "out of scope: Keras 2 TensorFlow optimizers; Keras 3 refuses them too",
     "keras.optimizers.legacy.Adam": "out of scope: Keras 2 TensorFlow optimizers; Keras 3 refuses them too",
