@@ -301,3 +301,28 @@ def test_keras_file_state_resumes_across_libraries(keras, which, direction, tmp_
     model.fit(x, y, epochs=1, batch_size=6, shuffle=False, verbose=0)
     loaded.fit(x, y, epochs=1, batch_size=6, shuffle=False, verbose=0)
     _close(loaded.get_weights(), model.get_weights(), "resumed")
+
+
+def test_muon_fit_with_embedding_and_excluded_head_matches_keras(keras):
+    """The embedding table and the excluded output layer take Adam's step."""
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 10, size=(8, 5))
+    y = rng.normal(size=(8, 1)).astype("float32")
+    models = []
+    for lib in (keras, lamina):
+        inputs = lib.Input((5,), dtype="int32")
+        h = lib.layers.Embedding(10, 4)(inputs)
+        h = lib.layers.GlobalAveragePooling1D()(h)
+        h = lib.layers.Dense(3, name="hidden")(h)
+        model = lib.Model(inputs, lib.layers.Dense(1, name="out")(h))
+        models.append(model)
+    kmodel, lmodel = models
+    lmodel.set_weights([np.asarray(w) for w in kmodel.get_weights()])
+    for lib, model in ((keras, kmodel), (lamina, lmodel)):
+        model.compile(
+            optimizer=lib.optimizers.Muon(0.05, exclude_layers=["out"]), loss="mse"
+        )
+        model.fit(x, y, epochs=2, batch_size=4, shuffle=False, verbose=0)
+    _close(lmodel.get_weights(), kmodel.get_weights(), "fit")
+    # momentum for all 5 variables, velocity for all but hidden/kernel
+    assert len(lmodel.optimizer.variables) == len(kmodel.optimizer.variables) == 11
