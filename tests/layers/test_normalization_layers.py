@@ -205,6 +205,24 @@ def test_layernorm_rms_scaling_with_random_gamma_matches_keras(keras):
     _close(clone(x), kout)
 
 
+@pytest.mark.parametrize("dtype", ["mixed_float16", "float16", "mixed_bfloat16"])
+@pytest.mark.parametrize("kwargs", [{}, {"axis": [1, 2]}, {"rms_scaling": True}])
+def test_layernorm_low_precision_computes_in_float32_as_keras(keras, dtype, kwargs):
+    # Keras keeps the float32 input, normalizes in float32 and casts the result.
+    x = _data(2, 3, 4) * 100.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # rms_scaling's deprecation
+        k = keras.layers.LayerNormalization(dtype=dtype, **kwargs)
+        lam = lamina.layers.LayerNormalization(dtype=dtype, **kwargs)
+        kout = k(x)
+        lout = lam(x)
+    assert str(lout.dtype) == str(kout.dtype)
+    assert [str(w.dtype) for w in lam.weights] == [
+        f"torch.{w.dtype}" for w in k.weights
+    ]
+    _close(lout.float(), kout.float(), rtol=0, atol=0)
+
+
 def test_layernorm_positional_arguments_bind_as_in_keras(keras):
     # The fifth positional argument is `beta_initializer` (no `rms_scaling`).
     args = (-1, 1e-5, True, False, "ones")

@@ -78,6 +78,8 @@ class LayerNormalization(AffineMixin, Layer):
             warnings.warn(_RMS_WARNING, UserWarning, stacklevel=2)
         self._set_affine_args(locals())
         self.supports_masking = True
+        # As Keras: inputs keep their dtype; `call` computes in at least float32.
+        self.autocast = False
 
     def build(self, input_shape: tuple) -> None:
         rank = len(input_shape)
@@ -93,20 +95,32 @@ class LayerNormalization(AffineMixin, Layer):
         self.built = True
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
-        if self.rms_scaling:
-            var = torch.var(inputs, dim=self._axes, keepdim=True, correction=0)
-            out = inputs * torch.rsqrt(var + self.epsilon)
-            return out * self._broadcast(self.gamma) if self.gamma is not None else out
-        if self._trailing:
-            shape = inputs.shape[self._axes[0] :]
-            return F.layer_norm(inputs, shape, self.gamma, self.beta, self.epsilon)
-        var, mean = torch.var_mean(inputs, dim=self._axes, keepdim=True, correction=0)
-        out = (inputs - mean) * torch.rsqrt(var + self.epsilon)
-        if self.gamma is not None:
-            out = out * self._broadcast(self.gamma)
-        if self.beta is not None:
-            out = out + self._broadcast(self.beta)
+        # float16/bfloat16 (and integer) inputs are normalized in float32, then
+        # cast to the compute dtype, as Keras does for stability.
+        x = inputs if inputs.dtype == torch.float64 else inputs.float()
+        out = self._normalize(x).to(self._dtype_policy.torch_compute_dtype)
         return out
+
+    def _normalize(self, x: torch.Tensor) -> torch.Tensor:
+        gamma, beta = self._cast(self.gamma, x.dtype), self._cast(self.beta, x.dtype)
+        if self.rms_scaling:
+            var = torch.var(x, dim=self._axes, keepdim=True, correction=0)
+            out = x * torch.rsqrt(var + self.epsilon)
+            return out * self._broadcast(gamma) if gamma is not None else out
+        if self._trailing:
+            shape = x.shape[self._axes[0] :]
+            return F.layer_norm(x, shape, gamma, beta, self.epsilon)
+        var, mean = torch.var_mean(x, dim=self._axes, keepdim=True, correction=0)
+        out = (x - mean) * torch.rsqrt(var + self.epsilon)
+        if gamma is not None:
+            out = out * self._broadcast(gamma)
+        if beta is not None:
+            out = out + self._broadcast(beta)
+        return out
+
+    @staticmethod
+    def _cast(weight: torch.Tensor | None, dtype: torch.dtype) -> torch.Tensor | None:
+        return None if weight is None else weight.to(dtype)
 
     def _broadcast(self, weight: torch.Tensor) -> torch.Tensor:
         return weight.reshape(self._param_shape)
