@@ -270,3 +270,11 @@ def test_fit_with_per_class_scores_logs_a_vector(keras):
     ours, theirs = logs
     assert np.shape(ours["f1_score"][0]) == np.shape(theirs["f1_score"][0]) == (3,)
     np.testing.assert_allclose(ours["f1_score"][0], theirs["f1_score"][0], rtol=1e-4)
+
+
+@pytest.mark.parametrize("name", ["f1_score", "fbeta_score"])
+def test_callbacks_maximize_f_scores_like_keras(keras, name):
+    """Keras's `mode="auto"` maximizes a metric whose `_direction` is "up"."""
+    assert metrics.F1Score()._direction == keras.metrics.F1Score()._direction == "up"
+    assert lamina.callbacks.EarlyStopping(monitor=f"val_{name}").mode == "max"
+    assert lamina.callbacks.ReduceLROnPlateau(monitor=name).mode == "max"

@@ -373,3 +373,15 @@ def test_compile_fit_log_keys_and_values_match_keras(keras):
         np.testing.assert_allclose(
             ours_eval[key], theirs_eval[key], rtol=1e-4, atol=1e-6
         )
+
+
+@pytest.mark.parametrize(
+    "name", ["io_u", "binary_io_u", "mean_io_u", "one_hot_io_u", "one_hot_mean_io_u"]
+)
+def test_callbacks_maximize_iou_like_keras(keras, name):
+    """Keras's `mode="auto"` maximizes a metric whose `_direction` is "up"."""
+    assert metrics.BinaryIoU()._direction == keras.metrics.BinaryIoU()._direction
+    assert metrics.MeanIoU(2)._direction == "up"
+    assert lamina.callbacks.EarlyStopping(monitor=f"val_{name}").mode == "max"
+    checkpoint = lamina.callbacks.ModelCheckpoint("m.keras", monitor=name)
+    assert checkpoint.mode == "max"

@@ -10,7 +10,7 @@ from lamina.callbacks.callback import Callback
 
 _MAX_WORDS = (
     "acc", "accuracy", "auc", "precision", "recall", "r2_score", "true_",
-    "sensitivity", "specificity", "correlation",
+    "sensitivity", "specificity", "correlation", "io_u", "f1_score", "fbeta_score",
 )  # fmt: skip
 
 

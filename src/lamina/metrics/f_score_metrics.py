@@ -101,6 +101,7 @@ class FBetaScore(Metric):
     ) -> None:
         super().__init__(name=name, dtype=dtype)
         _check_arguments(average, beta, threshold)
+        self._direction = "up"  # Keras's hint that larger values are better
         self.average = average
         self.beta = beta
         self.threshold = threshold

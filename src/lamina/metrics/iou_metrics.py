@@ -97,6 +97,7 @@ class _IoUBase(Metric):
     ) -> None:
         # An integer state by default, as in Keras (the counts are exact).
         super().__init__(name=name, dtype=dtype or "int32")
+        self._direction = "up"  # Keras's hint that larger values are better
         self.num_classes = _check_num_classes(num_classes)
         self.ignore_class = ignore_class
         self.sparse_y_true = sparse_y_true
