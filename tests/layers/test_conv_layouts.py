@@ -38,6 +38,13 @@ def _memory_order(t):
     return tuple(sorted(range(t.dim()), key=lambda a: -t.stride(a)))
 
 
+def _in_order(t, order):
+    """Whether `t`'s memory follows `order`; axes of size 1 have no place in it."""
+    return [a for a in _memory_order(t) if t.shape[a] > 1] == [
+        a for a in order if t.shape[a] > 1
+    ]
+
+
 # -- conv kernels: the allow-list by data format ------------------------------------
 
 
@@ -109,6 +116,90 @@ def test_kernel_in_keras_layout_gives_the_same_numbers(rank, data_format):
         (out * out).sum().backward()
     torch.testing.assert_close(xs[0].grad, xs[1].grad, rtol=1e-5, atol=1e-5)
     torch.testing.assert_close(fast.kernel.grad, slow.kernel.grad, rtol=1e-5, atol=1e-5)
+
+
+# Depthwise, separable and transposed convolutions: their kernels, their memory
+# order (outermost first, as Keras's kernel axes) and a layer call.
+OTHER_KERNELS = {
+    "DepthwiseConv2D": (
+        lambda fmt: layers.DepthwiseConv2D(
+            3, depth_multiplier=2, padding="same", data_format=fmt
+        ),
+        {"kernel": (2, 3, 0, 1)},
+    ),
+    "DepthwiseConv1D": (
+        lambda fmt: layers.DepthwiseConv1D(3, depth_multiplier=2, data_format=fmt),
+        {"kernel": (1, 2, 0)},
+    ),
+    "SeparableConv2D": (
+        lambda fmt: layers.SeparableConv2D(4, 3, depth_multiplier=2, data_format=fmt),
+        {
+            "depthwise_kernel": (2, 3, 0, 1),
+            "pointwise_kernel": {
+                "channels_last": (3, 0, 1, 2),
+                "channels_first": (3, 2, 0, 1),
+            },
+        },
+    ),
+    "Conv2DTranspose": (
+        lambda fmt: layers.Conv2DTranspose(4, 3, strides=2, data_format=fmt),
+        {"kernel": {"channels_last": (3, 0, 1, 2), "channels_first": (3, 2, 0, 1)}},
+    ),
+    "Conv1DTranspose": (
+        lambda fmt: layers.Conv1DTranspose(4, 3, strides=2, data_format=fmt),
+        {"kernel": {"channels_last": (2, 0, 1), "channels_first": (2, 1, 0)}},
+    ),
+}
+
+
+def _rank_of(name):
+    return 2 if "2D" in name else 1
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_KERNELS))
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_other_kernels_are_in_torch_order_and_match_keras_layout(name, data_format):
+    make, orders = OTHER_KERNELS[name]
+    x = _input(_rank_of(name), data_format)
+    fast = make(data_format)
+    fast(x)
+    for attr, order in orders.items():
+        if isinstance(order, dict):
+            order = order[data_format]
+        assert _in_order(getattr(fast, attr), order), attr
+    # the fallback: the same weights stored contiguously give the same numbers
+    slow = make(data_format)
+    slow(x)
+    slow.set_weights(fast.get_weights())
+    with torch.no_grad():
+        for attr in orders:
+            weight = getattr(slow, attr)
+            weight.data = weight.data.contiguous()
+    xs = [x.clone().requires_grad_(True) for _ in range(2)]
+    outs = [layer(xi) for layer, xi in zip((fast, slow), xs, strict=True)]
+    torch.testing.assert_close(outs[0], outs[1], rtol=1e-6, atol=1e-6)
+    for out in outs:
+        (out * out).sum().backward()
+    torch.testing.assert_close(xs[0].grad, xs[1].grad, rtol=1e-5, atol=1e-5)
+    for attr in orders:
+        f, s = getattr(fast, attr), getattr(slow, attr)
+        assert f.grad.stride() == f.stride()
+        torch.testing.assert_close(f.grad, s.grad, rtol=1e-5, atol=1e-5)
+
+
+def test_depthwise_kernel_reaches_torch_as_a_view(monkeypatch):
+    seen = {}
+
+    def spy(x, weight, *args):
+        seen["w"] = weight
+        return F.conv2d(x, weight, *args)
+
+    monkeypatch.setitem(_base_conv.CONV_FNS, 2, spy)
+    layer = layers.DepthwiseConv2D(3, depth_multiplier=2)
+    layer(_x(1, 5, 5, 3))
+    assert seen["w"].shape == (6, 1, 3, 3)
+    assert seen["w"].data_ptr() == layer.kernel.data_ptr()
+    assert seen["w"].is_contiguous()
 
 
 def test_kernel_values_and_weights_are_keras_layout():

@@ -46,8 +46,22 @@ KERNEL_ORDERS = {
 
 
 def kernel_order(rank: int, data_format: str) -> tuple:
-    """The memory order (Keras's kernel axes, outermost first) for `data_format`."""
+    """The memory order (Keras's kernel axes, outermost first) for `data_format`.
+
+    Also right for a transposed convolution's kernel `(*K, out, in)`, whose
+    torch weight `(in, out, *K)` is the same permutation of it.
+    """
     return KERNEL_ORDERS[data_format](rank)
+
+
+def depthwise_order(rank: int) -> tuple:
+    """Memory order of a depthwise kernel `(*K, channels, multiplier)`.
+
+    Its torch weight `(channels * multiplier, 1, *K)` (see `depthwise_weight`)
+    is then a view, contiguous and channels-last alike (one input channel per
+    group), whatever the data format.
+    """
+    return (rank, rank + 1, *range(rank))
 
 
 def lay_out(weight: torch.Tensor, order: tuple) -> None:

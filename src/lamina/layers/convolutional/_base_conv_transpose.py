@@ -8,7 +8,12 @@ import torch
 import torch.nn.functional as F
 
 from lamina.layers.convolutional import _conv_utils as cu
-from lamina.layers.convolutional._base_conv import ConvGeometry, torch_kernel
+from lamina.layers.convolutional._base_conv import (
+    ConvGeometry,
+    kernel_order,
+    lay_out,
+    torch_kernel,
+)
 
 CONV_TRANSPOSE_FNS = {
     1: F.conv_transpose1d,
@@ -42,8 +47,9 @@ def transpose_axis(
 class BaseConvTranspose(ConvGeometry):
     """Transposed convolution (the gradient of a convolution), with a bias.
 
-    The kernel is stored as `(*kernel_size, filters, input_channels)`, Keras's
-    layout, and reaches `F.conv_transposeNd` as a permuted view.
+    The kernel has Keras's shape `(*kernel_size, filters, input_channels)` and
+    torch's memory order (see `KERNEL_ORDERS`): it reaches `F.conv_transposeNd`
+    as a permuted view that torch uses without a copy.
     """
 
     def __init__(
@@ -90,6 +96,7 @@ class BaseConvTranspose(ConvGeometry):
         channels = self._input_channels(input_shape)
         kernel_shape = (*self.kernel_size, self.filters, channels)
         self.kernel = self._add_part("kernel", kernel_shape, "kernel")
+        lay_out(self.kernel, kernel_order(self.rank, self.data_format))
         self._add_bias(self.filters)
         self.built = True
 

@@ -7,7 +7,12 @@ from typing import Any
 import torch
 
 from lamina.layers.convolutional import _conv_utils as cu
-from lamina.layers.convolutional._base_conv import ConvGeometry, torch_kernel
+from lamina.layers.convolutional._base_conv import (
+    ConvGeometry,
+    depthwise_order,
+    lay_out,
+    torch_kernel,
+)
 
 
 def depthwise_weight(kernel: torch.Tensor, rank: int) -> torch.Tensor:
@@ -23,7 +28,8 @@ def depthwise_weight(kernel: torch.Tensor, rank: int) -> torch.Tensor:
 class BaseDepthwiseConv(ConvGeometry):
     """Depthwise convolution: each input channel convolved with its own filters.
 
-    The kernel is stored as `(*kernel_size, channels, depth_multiplier)`.
+    The kernel has shape `(*kernel_size, channels, depth_multiplier)` and the
+    memory order of torch's weight (see `depthwise_order`).
     """
 
     strided_dilation = True
@@ -57,6 +63,7 @@ class BaseDepthwiseConv(ConvGeometry):
         channels = self._input_channels(input_shape)
         kernel_shape = (*self.kernel_size, channels, self.depth_multiplier)
         self.kernel = self._add_part("depthwise", kernel_shape, "kernel")
+        lay_out(self.kernel, depthwise_order(self.rank))
         self._add_bias(channels * self.depth_multiplier)
         self.built = True
 

@@ -7,7 +7,14 @@ from typing import Any
 import torch
 
 from lamina.layers.convolutional import _conv_utils as cu
-from lamina.layers.convolutional._base_conv import CONV_FNS, ConvGeometry, torch_kernel
+from lamina.layers.convolutional._base_conv import (
+    CONV_FNS,
+    ConvGeometry,
+    depthwise_order,
+    kernel_order,
+    lay_out,
+    torch_kernel,
+)
 from lamina.layers.convolutional._base_depthwise_conv import depthwise_weight
 
 
@@ -16,7 +23,8 @@ class BaseSeparableConv(ConvGeometry):
 
     Weights, in Keras's order and layouts: `depthwise_kernel`
     `(*kernel_size, channels, depth_multiplier)`, `pointwise_kernel`
-    `(1, ..., 1, channels * depth_multiplier, filters)` and `bias` `(filters,)`.
+    `(1, ..., 1, channels * depth_multiplier, filters)` and `bias` `(filters,)`;
+    both kernels in the memory order of their torch weights (see `KERNEL_ORDERS`).
     """
 
     strided_dilation = True
@@ -63,6 +71,8 @@ class BaseSeparableConv(ConvGeometry):
             (*(1,) * self.rank, channels * self.depth_multiplier, self.filters),
             "pointwise_kernel",
         )
+        lay_out(self.depthwise_kernel, depthwise_order(self.rank))
+        lay_out(self.pointwise_kernel, kernel_order(self.rank, self.data_format))
         self._add_bias(self.filters)
         self.built = True
 
