@@ -38,7 +38,7 @@ def _classes(module):
 def _operation_model(module):
     scale_cls, split_cls = _classes(module)
     scale = scale_cls(3.0, name="scale")
-    inputs = module.Input((4,))
+    inputs = module.Input((4,), name="x")
     scaled = scale(inputs)
     first, rest = split_cls()(scaled)
     outputs = module.layers.Dense(3, name="head")(first)
@@ -165,3 +165,52 @@ def test_function_errors(keras):
     k_fn, _, _ = _graph(keras)
     with pytest.raises(ValueError, match="incompatible inputs"):
         k_fn([np.ones((2, 4), "float32"), ones])
+
+
+def _custom_objects(module):
+    scale_cls, split_cls = _classes(module)
+    return {"Scale": scale_cls, "Split": split_cls}
+
+
+def test_custom_operation_config_matches_keras(keras):
+    _, ours = _operation_model(lamina)
+    _, theirs = _operation_model(keras)
+
+    def entry(model):
+        layers = model.get_config()["layers"]
+        found = next(e for e in layers if e["class_name"] == "Scale")
+        found["inbound_nodes"] = [
+            {"args": list(n["args"]), "kwargs": n["kwargs"]}
+            for n in found["inbound_nodes"]
+        ]
+        for node in found["inbound_nodes"]:
+            for arg in node["args"]:
+                arg["config"]["shape"] = list(arg["config"]["shape"])
+        return found
+
+    assert entry(ours) == entry(theirs)
+    clone = lamina.Model.from_config(
+        ours.get_config(), custom_objects=_custom_objects(lamina)
+    )
+    x = np.arange(8, dtype="float32").reshape(2, 4)
+    clone.get_layer("head").set_weights(ours.get_layer("head").get_weights())
+    for got, want in zip(clone.predict(x, verbose=0), ours.predict(x, verbose=0)):
+        np.testing.assert_allclose(got, want)
+
+
+def test_custom_operation_files_travel_both_ways(keras, tmp_path):
+    x = np.arange(8, dtype="float32").reshape(2, 4)
+    _, ours = _operation_model(lamina)
+    _, theirs = _operation_model(keras)
+    ours.save(tmp_path / "ours.keras")
+    theirs.save(tmp_path / "theirs.keras")
+    in_keras = keras.saving.load_model(
+        tmp_path / "ours.keras", custom_objects=_custom_objects(keras)
+    )
+    in_lamina = lamina.saving.load_model(
+        tmp_path / "theirs.keras", custom_objects=_custom_objects(lamina)
+    )
+    for a, b in zip(in_keras.predict(x, verbose=0), ours.predict(x, verbose=0)):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+    for a, b in zip(in_lamina.predict(x, verbose=0), theirs.predict(x, verbose=0)):
+        np.testing.assert_allclose(a, b, rtol=1e-6)

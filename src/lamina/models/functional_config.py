@@ -16,6 +16,8 @@ import torch
 from lamina import _registry
 from lamina.layers._symbolic import KerasTensor, flatten, map_structure
 from lamina.models import _operation_io
+from lamina.ops import _operation as _ops
+from lamina.ops.operation import Operation as PublicOperation
 from lamina.saving.serialization import deserialize_layer, serialize_layer
 
 
@@ -51,8 +53,8 @@ def _operation_names(model: Any) -> dict[int, str]:
         op = node.layer
         if isinstance(op, torch.nn.Module) or id(op) in names:
             continue
-        if getattr(op, "_keras_class", None) is not None:
-            base = op.name  # rebuilt from a config: keeps its name
+        if getattr(op, "_keras_class", None) is not None or _is_custom(op):
+            base = op.name  # rebuilt from a config, or a user's: keeps its name
         else:
             base = _operation_io.default_name(op)
         name, i = base, 0
@@ -87,6 +89,25 @@ def _operation_entry(op: Any, name: str, nodes: list, serialize: Callable) -> di
     }
 
 
+def _is_custom(op: Any) -> bool:
+    """A user's `keras.Operation` subclass (not one of lamina's recorded ops)."""
+    return isinstance(op, PublicOperation) and not isinstance(op, _ops.Operation)
+
+
+def _custom_entry(op: Any, name: str, nodes: list, serialize: Callable) -> dict:
+    """A user's operation: its own config, and its calls, as Keras writes them."""
+    entry = serialize_layer(op)
+    entry["name"] = name
+    entry["inbound_nodes"] = [
+        {
+            "args": [map_structure(serialize, a) for a in node.args],
+            "kwargs": map_structure(serialize, node.kwargs),
+        }
+        for node in nodes
+    ]
+    return entry
+
+
 def functional_config(model: Any) -> dict:
     """`get_config()` of a functional model.
 
@@ -117,7 +138,10 @@ def functional_config(model: Any) -> dict:
             ops[id(node.layer)] = node.layer
             op_nodes.setdefault(id(node.layer), []).append(node)
     for key, op in ops.items():
-        layers.append(_operation_entry(op, op_names[key], op_nodes[key], serialize))
+        if _is_custom(op):
+            layers.append(_custom_entry(op, op_names[key], op_nodes[key], serialize))
+        else:
+            layers.append(_operation_entry(op, op_names[key], op_nodes[key], serialize))
     return {
         "name": model.name,
         "trainable": model.trainable,
