@@ -6,60 +6,16 @@ import math
 import warnings
 from typing import Any
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 from lamina import backend
+from lamina.initializers.stft_initializer import STFT
 from lamina.layers.base import Layer
 from lamina.layers.convolutional import _conv_utils as cu
 from lamina.layers.input_spec import InputSpec
 
 _MODES = ("log", "magnitude", "psd", "real", "imag", "angle", "stft")
-
-
-def _window(name: Any, length: int, periodic: bool) -> np.ndarray | None:
-    if name is None:
-        return None
-    if not isinstance(name, str):
-        win = np.asarray(name, np.float64)
-        if win.shape != (length,):
-            raise ValueError(
-                "The shape of `window` must be equal to [frame_length]. Received: "
-                f"window shape={win.shape}"
-            )
-        return win
-    builders = {"hann": torch.hann_window, "hamming": torch.hamming_window}
-    if name in builders:
-        return builders[name](length, periodic=periodic, dtype=torch.float64).numpy()
-    # Other window names: scipy, an optional dependency deferred to this call.
-    import scipy.signal
-
-    return scipy.signal.get_window(name, length, periodic)
-
-
-def stft_kernel(
-    side: str, window: Any, scaling: str | None, periodic: bool, shape: tuple
-) -> torch.Tensor:
-    """The `(frame_length, 1, bins)` cosine (real) or sine (imag) DFT basis,
-    windowed and scaled, Keras's `initializers.STFT`."""
-    frame_length, _, bins = shape
-    n_fft = (bins - 1) * 2
-    # float32 throughout, as Keras computes it, so the bases agree to the bit.
-    t = torch.arange(frame_length, dtype=torch.float32)[:, None, None]
-    f = torch.arange(bins, dtype=torch.float32)[None, None, :] / n_fft
-    args = (-2 * t) * f * torch.arccos(torch.tensor(-1.0))
-    kernel = torch.cos(args) if side == "real" else torch.sin(args)
-    win = _window(window, frame_length, periodic)
-    if win is not None:
-        w = torch.as_tensor(win, dtype=torch.float32).reshape(frame_length, 1, 1)
-        scale = torch.tensor(1.0)
-        if scaling == "density":
-            scale = torch.sqrt(torch.sum(w.square()))
-        elif scaling == "spectrum":
-            scale = torch.sum(w.abs())
-        kernel = kernel * w / scale
-    return kernel
 
 
 class STFTSpectrogram(Layer):
@@ -172,12 +128,9 @@ class STFTSpectrogram(Layer):
         shape = (self.frame_length, 1, self._fft_length // 2 + 1)
         for side in ("real", "imag"):
             if self.mode != {"real": "imag", "imag": "real"}[side]:
-                kernel = stft_kernel(
-                    side, self.window, self.scaling, self.periodic, shape
-                )
                 weight = self.add_weight(
                     shape=shape,
-                    initializer=lambda s, dtype=None, k=kernel: k,
+                    initializer=STFT(side, self.window, self.scaling, self.periodic),
                     name=f"{side}_kernel",
                 )
                 setattr(self, f"{side}_kernel", weight)
