@@ -278,3 +278,15 @@ def test_callbacks_maximize_f_scores_like_keras(keras, name):
     assert metrics.F1Score()._direction == keras.metrics.F1Score()._direction == "up"
     assert lamina.callbacks.EarlyStopping(monitor=f"val_{name}").mode == "max"
     assert lamina.callbacks.ReduceLROnPlateau(monitor=name).mode == "max"
+
+
+def test_progress_line_shows_the_mean_of_per_class_scores(capsys):
+    """Keras's progress bar prints a per-class result as its mean."""
+    rng = np.random.default_rng(2)
+    x = rng.random((16, 3)).astype("float32")
+    y = np.eye(3, dtype="float32")[rng.integers(0, 3, 16)]
+    model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(3)])
+    model.compile("sgd", "mse", metrics=[metrics.F1Score()])
+    history = model.fit(x, y, batch_size=8, verbose=2, shuffle=False).history
+    mean = float(np.mean(history["f1_score"][0]))
+    assert f"f1_score: {mean:.4f}" in capsys.readouterr().out

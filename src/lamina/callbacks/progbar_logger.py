@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from lamina.callbacks.callback import Callback
 from lamina.utils.io_utils import is_interactive_logging_enabled
 from lamina.utils.progbar import format_value, terminal_width, wrap_parts
@@ -31,12 +33,23 @@ def format_logs(logs: dict) -> str:
 def _metric_parts(logs: dict) -> list[str]:
     parts = []
     for key, value in logs.items():
-        try:
-            v = float(value)
-        except (TypeError, ValueError):
-            continue
-        parts.append(f"{key}: {format_value(v)}")
+        v = _as_number(value)
+        if v is not None:
+            parts.append(f"{key}: {format_value(v)}")
     return parts
+
+
+def _as_number(value: Any) -> float | None:
+    """A log value as one float; a per-class result (`F1Score(average=None)`)
+    as its mean, as Keras shows it; `None` for anything else."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        pass
+    array = np.asarray(value)
+    if array.size == 0 or array.dtype.kind not in "biuf":
+        return None
+    return float(array.mean())
 
 
 def _is_terminal(stream: Any) -> bool:
