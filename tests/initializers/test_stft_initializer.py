@@ -140,3 +140,24 @@ def test_errors(keras):
             initializers.STFT()(shape)
     with pytest.raises(ValueError, match="must be a float type.*'int32'"):
         initializers.STFT()((4, 1, 3), dtype="int32")
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"mode": "stft", "frame_length": 8, "window": "hamming", "periodic": True},
+        {"mode": "real", "frame_length": 6, "fft_length": 8, "scaling": "spectrum"},
+    ],
+)
+def test_stft_spectrogram_starts_from_keras_kernels(keras, kwargs):
+    # No weights copied: the layer's initial kernels come from this initializer.
+    x = np.random.default_rng(2).normal(size=(1, 32, 1)).astype("float32")
+    k, lam = (
+        keras.layers.STFTSpectrogram(**kwargs),
+        lamina.layers.STFTSpectrogram(**kwargs),
+    )
+    kout, lout = k(x), lam(x)
+    assert len(lam.weights) == len(k.weights)
+    for ours, theirs in zip(lam.get_weights(), k.get_weights()):
+        np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_allclose(lout.detach().numpy(), _keras_np(kout), atol=1e-5)
