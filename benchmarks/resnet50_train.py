@@ -3,10 +3,14 @@ torchvision-style PyTorch ResNet50, each in a fresh one-thread process.
 
 Every contender trains the same architecture (ResNet50, 10 classes, SGD with
 momentum, sparse cross-entropy) on the same batch of 4 images of 64x64x3 and
-reports the median seconds per step after warm-up steps. Printed as seconds
-and as ratios to the hand-written model.
+reports the median seconds per step after warm-up steps. With `--repeats R`
+the contenders run in turn R times, each time in fresh processes, and the
+table gives the median seconds and the median of each round's ratios to the
+hand-written model (the rounds pair measurements taken close together, which
+a shared, noisy machine needs).
 
 Usage: python -m benchmarks.resnet50_train [--steps N] [--warmup N] [--batch N]
+       [--repeats R] [--contenders torch,lamina,keras]
 """
 
 from __future__ import annotations
@@ -144,39 +148,55 @@ def run_one(contender: str, batch: int, size: int, steps: int, warmup: int) -> f
 
 
 def main() -> None:
+    import statistics
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--batch", type=int, default=4)
     parser.add_argument("--size", type=int, default=64)
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--contenders", default=",".join(CONTENDERS))
     parser.add_argument("--one", choices=CONTENDERS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         seconds = run_one(args.one, args.batch, args.size, args.steps, args.warmup)
         print(json.dumps({"seconds": seconds}))
         return
+    names = [n for n in CONTENDERS if n in args.contenders.split(",")]
+    if "torch" not in names:
+        parser.error("--contenders must include torch, the reference")
     env = {**os.environ, "KERAS_BACKEND": "torch", "OMP_NUM_THREADS": "1"}
-    results = {}
-    for contender in CONTENDERS:
-        cmd = [sys.executable, "-m", "benchmarks.resnet50_train", "--one", contender]
-        cmd += ["--steps", str(args.steps), "--warmup", str(args.warmup)]
-        cmd += ["--batch", str(args.batch), "--size", str(args.size)]
-        out = subprocess.run(
-            cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=True
-        )
-        results[contender] = json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
-    base = results["torch"]
+    seconds: dict = {name: [] for name in names}
+    for _ in range(args.repeats):
+        for contender in names:
+            cmd = [sys.executable, "-m", "benchmarks.resnet50_train"]
+            cmd += ["--one", contender, "--steps", str(args.steps)]
+            cmd += ["--warmup", str(args.warmup), "--batch", str(args.batch)]
+            cmd += ["--size", str(args.size)]
+            out = subprocess.run(
+                cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=True
+            )
+            last = out.stdout.strip().splitlines()[-1]
+            seconds[contender].append(json.loads(last)["seconds"])
     print(
-        f"ResNet50 train step, batch {args.batch} of {args.size}x{args.size}x3, 1 thread"
+        f"ResNet50 train step, batch {args.batch} of {args.size}x{args.size}x3, "
+        f"1 thread, {args.repeats} round(s)"
     )
-    print("| contender | s/step | vs hand-written torch |")
-    print("|---|---|---|")
-    for name, label in (
-        ("torch", "hand-written torch"),
-        ("lamina", "lamina"),
-        ("keras", "Keras 3 (torch)"),
-    ):
-        print(f"| {label} | {results[name]:.3f} | {results[name] / base:.2f}x |")
+    print("| contender | s/step | vs hand-written torch | each round |")
+    print("|---|---|---|---|")
+    labels = {
+        "torch": "hand-written torch",
+        "lamina": "lamina",
+        "keras": "Keras 3 (torch)",
+    }
+    for name in names:
+        ratios = [s / t for s, t in zip(seconds[name], seconds["torch"], strict=True)]
+        rounds = " ".join(f"{r:.2f}" for r in ratios)
+        print(
+            f"| {labels[name]} | {statistics.median(seconds[name]):.3f} | "
+            f"{statistics.median(ratios):.2f}x | {rounds} |"
+        )
 
 
 if __name__ == "__main__":
