@@ -184,3 +184,18 @@ def test_fit_with_a_scaled_loss_matches_keras(keras, which):
     assert lmodel._runner._dense is None
     for a, b in zip(lmodel.get_weights(), kmodel.get_weights(), strict=True):
         np.testing.assert_allclose(a, np.asarray(b), rtol=1e-6, atol=1e-7)
+
+
+def test_data_parallel_reduction_runs_before_the_finite_check():
+    calls = []
+
+    def reducer(grads):
+        calls.append(len(grads))
+        return [g * 2 for g in grads]
+
+    opt = LSO(optimizers.SGD(1.0), initial_scale=4.0)
+    opt._grad_reducer = reducer
+    w = torch.nn.Parameter(torch.zeros(2))
+    opt.apply([torch.full((2,), 4.0)], [w])
+    assert calls == [1]
+    np.testing.assert_array_equal(w.detach().numpy(), [-2.0, -2.0])

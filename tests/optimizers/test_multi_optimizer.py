@@ -293,3 +293,24 @@ def test_a_copied_model_trains_with_its_own_variables():
     model.fit(x, y, epochs=1, batch_size=3, shuffle=False, verbose=0)
     twin.fit(x, y, epochs=1, batch_size=3, shuffle=False, verbose=0)
     _close(twin.get_weights(), model.get_weights(), "copy")
+
+
+def test_data_parallel_reduction_runs_once():
+    """A data-parallel fit installs its gradient reducer on the model's
+    optimizer: the MultiOptimizer reduces once, the sub-optimizers not again."""
+    calls = []
+
+    def reducer(grads):
+        calls.append(len(grads))
+        return [None if g is None else g * 2 for g in grads]
+
+    opt = optimizers.MultiOptimizer(
+        optimizers.OptimizerMap(optimizers.SGD(1.0), {"a": optimizers.SGD(0.5)})
+    )
+    a, b = torch.nn.Parameter(torch.zeros(2)), torch.nn.Parameter(torch.zeros(2))
+    a.path, b.path = "a", "b"
+    opt._grad_reducer = reducer
+    opt.apply([torch.ones(2), torch.ones(2)], [a, b])
+    assert calls == [2]
+    np.testing.assert_array_equal(a.detach().numpy(), [-1.0, -1.0])
+    np.testing.assert_array_equal(b.detach().numpy(), [-2.0, -2.0])
