@@ -385,3 +385,36 @@ def test_callbacks_maximize_iou_like_keras(keras, name):
     assert lamina.callbacks.EarlyStopping(monitor=f"val_{name}").mode == "max"
     checkpoint = lamina.callbacks.ModelCheckpoint("m.keras", monitor=name)
     assert checkpoint.mode == "max"
+
+
+def test_keras_files_keep_the_compiled_metrics_both_ways(keras, tmp_path):
+    """A `.keras` file compiled with these metrics loads in the other library."""
+    rng = np.random.default_rng(3)
+    x = rng.random((12, 3)).astype("float32")
+    y = np.eye(3, dtype="float32")[rng.integers(0, 3, 12)]
+    kernel = [np.eye(3, dtype="float32"), np.zeros(3, "float32")]
+    results = []
+    for writer, reader in ((lamina, keras), (keras, lamina)):
+        model = writer.Sequential([writer.Input((3,)), writer.layers.Dense(3)])
+        model.compile(
+            "sgd",
+            "mse",
+            metrics=[
+                writer.metrics.OneHotMeanIoU(num_classes=3, name="miou"),
+                writer.metrics.F1Score(average="weighted"),
+                writer.metrics.OneHotIoU(num_classes=3, target_class_ids=[2]),
+            ],
+        )
+        model.set_weights(kernel)
+        path = str(tmp_path / f"{writer.__name__}.keras")
+        model.save(path)
+        loaded = reader.models.load_model(path)
+        want = model.evaluate(x, y, verbose=0, return_dict=True)
+        got = loaded.evaluate(x, y, verbose=0, return_dict=True)
+        assert (
+            sorted(got) == sorted(want) == ["f1_score", "loss", "miou", "one_hot_io_u"]
+        )
+        for key in want:
+            np.testing.assert_allclose(got[key], want[key], rtol=1e-6)
+        results.append(got)
+    assert results[0] == pytest.approx(results[1], rel=1e-6)
