@@ -16,7 +16,7 @@ import torch
 from lamina.backend import image_data_format
 from lamina.layers.preprocessing._bounding_boxes import convert_format
 from lamina.visualization._draw_masks import check_batched_images
-from lamina.visualization._raster import paint, rectangle_mask, text_mask
+from lamina.visualization._raster import paint, rectangle_window, text_window
 
 
 def _as_numpy(x: Any) -> np.ndarray:
@@ -68,7 +68,7 @@ def _draw_one(image: np.ndarray, boxes: np.ndarray, labels: Any, style: dict) ->
         label = int(labels[0][index])
         if label == -1:
             continue
-        outline = rectangle_mask(height, width, corners, style["line_thickness"])
+        outline = rectangle_window(height, width, corners, style["line_thickness"])
         paint(image, outline, style["color"])
         if label not in style["class_mapping"]:
             continue
@@ -78,10 +78,10 @@ def _draw_one(image: np.ndarray, boxes: np.ndarray, labels: Any, style: dict) ->
         origin = text_location(
             corners[0], corners[1], style["font_scale"], style["text_thickness"]
         )
-        mask = text_mask(
+        glyphs = text_window(
             height, width, text, origin, style["font_scale"], style["text_thickness"]
         )
-        paint(image, mask, style["color"])
+        paint(image, glyphs, style["color"])
 
 
 def draw_bounding_boxes(
