@@ -15,14 +15,8 @@ from typing import Any
 import torch
 
 from lamina.metrics._utils import divide_no_nan
+from lamina.metrics.confusion_metrics import _NAMES as _STATE
 from lamina.metrics.confusion_metrics import _ThresholdedMetric
-
-_STATE = {
-    "tp": "true_positives",
-    "fp": "false_positives",
-    "tn": "true_negatives",
-    "fn": "false_negatives",
-}
 
 
 def _even_thresholds(num_thresholds: Any) -> list[float]:
@@ -46,28 +40,18 @@ def _even_thresholds(num_thresholds: Any) -> list[float]:
     return [0.0, *inner, 1.0]
 
 
-def _check_target(arg: str, value: Any) -> float:
+def _check_target(arg: str, value: Any) -> Any:
+    """Returns `value` as given (it goes into the config) once checked to lie in [0, 1]."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
             f"Argument `{arg}` must be a number in the range [0, 1]. "
             f"Received: {arg}={value!r}"
         )
-    if value < 0 or value > 1:
+    if float(value) < 0 or float(value) > 1:
         raise ValueError(
             f"Argument `{arg}` must be in the range [0, 1]. Received: {arg}={value}"
         )
     return value
-
-
-def _rates(metric: _ThresholdedMetric) -> dict[str, torch.Tensor]:
-    """Recall (= sensitivity), precision and specificity at every threshold."""
-    tp, fp = metric.true_positives, metric.false_positives
-    tn, fn = metric.true_negatives, metric.false_negatives
-    return {
-        "recall": divide_no_nan(tp, tp + fn),
-        "precision": divide_no_nan(tp, tp + fp),
-        "specificity": divide_no_nan(tn, tn + fp),
-    }
 
 
 class _RateAtRate(_ThresholdedMetric):
@@ -81,6 +65,10 @@ class _RateAtRate(_ThresholdedMetric):
     _target = ""
     _constrained = ""
     _dependent = ""
+    true_positives: torch.Tensor
+    false_positives: torch.Tensor
+    true_negatives: torch.Tensor
+    false_negatives: torch.Tensor
 
     def __init__(
         self,
@@ -107,9 +95,19 @@ class _RateAtRate(_ThresholdedMetric):
             )
             setattr(self, _STATE[key], variable)
 
+    def _rates(self) -> dict[str, torch.Tensor]:
+        """Recall (= sensitivity), precision and specificity at every threshold."""
+        tp, fp = self.true_positives, self.false_positives
+        tn, fn = self.true_negatives, self.false_negatives
+        return {
+            "recall": divide_no_nan(tp, tp + fn),
+            "precision": divide_no_nan(tp, tp + fp),
+            "specificity": divide_no_nan(tn, tn + fp),
+        }
+
     def result(self) -> torch.Tensor:
         """Returns the largest dependent rate where the constrained rate >= target."""
-        rates = _rates(self)
+        rates = self._rates()
         feasible = rates[self._constrained] >= self.value
         dependent = rates[self._dependent]
         return torch.where(feasible, dependent, torch.zeros_like(dependent)).max()
