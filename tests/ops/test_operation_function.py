@@ -214,3 +214,35 @@ def test_custom_operation_files_travel_both_ways(keras, tmp_path):
         np.testing.assert_allclose(a, b, rtol=1e-6)
     for a, b in zip(in_lamina.predict(x, verbose=0), theirs.predict(x, verbose=0)):
         np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def _bare_graph(module):
+    first = module.KerasTensor(shape=(None, 2, 3))
+    second = module.KerasTensor(shape=(None, 2, 3))
+    output = module.ops.sigmoid(first + second)
+    return module.Function(inputs=[first, second], outputs=output)
+
+
+def test_function_on_bare_keras_tensors_matches_keras(keras):
+    a, b = np.random.random((4, 2, 3)), np.random.random((4, 2, 3))
+    ours, theirs = _bare_graph(lamina), _bare_graph(keras)
+    got, want = ours([a, b]), theirs([a, b])
+    assert got.dtype == want.dtype == torch.float64
+    np.testing.assert_allclose(to_numpy(got), to_numpy(want), rtol=1e-12)
+    assert [op.name for op in ours.operations] == ["add", "sigmoid"]
+
+
+def test_function_reads_a_layer_output_of_a_sequential_model(keras):
+    outputs = []
+    for module in (lamina, keras):
+        model = module.Sequential(
+            [
+                module.Input((3,)),
+                module.layers.Dense(4, kernel_initializer="ones", name="hidden"),
+                module.layers.Dense(1, name="out"),
+            ]
+        )
+        fn = module.Function(model.inputs, [model.get_layer("hidden").output])
+        outputs.append(to_numpy(fn([np.ones((2, 3), "float32")])[0]))
+    np.testing.assert_allclose(outputs[0], outputs[1])
+    np.testing.assert_allclose(outputs[0], np.full((2, 4), 3.0))
