@@ -145,6 +145,9 @@ def test_schedule_free_has_no_eval_swap(keras):
     kernel, bias = model.get_weights()
     expected = float(np.mean((x @ kernel + bias - y) ** 2))
     assert model.evaluate(x, y, verbose=0) == pytest.approx(expected, rel=1e-6)
+    # Keras 3.15 has no swap_to_eval()/swap_to_train() (a later design had them).
+    for opt in (keras.optimizers.ScheduleFreeAdamW(), model.optimizer):
+        assert not hasattr(opt, "swap_to_eval") and not hasattr(opt, "eval")
 
 
 @pytest.mark.parametrize("name", NAMES)
