@@ -246,3 +246,13 @@ def test_function_reads_a_layer_output_of_a_sequential_model(keras):
         outputs.append(to_numpy(fn([np.ones((2, 3), "float32")])[0]))
     np.testing.assert_allclose(outputs[0], outputs[1])
     np.testing.assert_allclose(outputs[0], np.full((2, 4), 3.0))
+
+
+def test_layers_and_recorded_ops_are_operations(keras):
+    for module in (lamina, keras):
+        assert isinstance(module.layers.Dense(2), module.Operation)
+        assert issubclass(module.Model, module.Operation)
+        assert issubclass(module.Function, module.Operation)
+        x = module.Input((2,))
+        assert isinstance((x + 1)._keras_history[0], module.Operation)
+        assert not isinstance(object(), module.Operation)

@@ -23,6 +23,7 @@ from lamina.layers._dtype_policy import DTypePolicy, get_policy
 from lamina.layers._naming import to_snake_case, unique_name
 from lamina.layers._weights import WeightsMixin
 from lamina.layers.input_spec import InputSpec
+from lamina.ops.operation import Operation
 from lamina.saving._layer_io import LayerSavingMixin
 
 
@@ -502,6 +503,10 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+# A layer is a `keras.Operation`, as in Keras (`isinstance(layer, keras.Operation)`).
+Operation.register(Layer)
 
 
 def _shape_of(x: Any) -> Any:

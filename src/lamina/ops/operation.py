@@ -9,11 +9,13 @@ returns KerasTensors whose shapes come from `compute_output_spec`, which runs
 
 from __future__ import annotations
 
+import abc
 import inspect
 from typing import Any, cast
 
 from lamina._naming import auto_name
 from lamina.backend._scopes import SymbolicScope
+from lamina.ops import _operation
 from lamina.ops._keras_tensor import KerasTensor, Node, any_symbolic, flatten
 from lamina.ops._symbolic_eval import symbolic_outputs
 
@@ -35,11 +37,13 @@ def _plain_leaves(value: Any) -> bool:
     return isinstance(value, _PLAIN)
 
 
-class Operation:
+class Operation(metaclass=abc.ABCMeta):
     """A computation on tensors that records a graph node on symbolic tensors.
 
     Subclasses implement `call(*args, **kwargs)` on tensors; they may override
     `compute_output_spec` to give output shapes without running `call`.
+    Layers, and the operations lamina records for `x + y` or `ops.mean(x)`,
+    count as Operations too (`isinstance`), as in Keras.
 
     Args:
         name: the operation's name; defaults to the class name in snake case,
@@ -162,6 +166,10 @@ class Operation:
 
     def __repr__(self) -> str:
         return f"<Operation name={self.name}>"
+
+
+# The operations recorded for `x + y`, `ops.mean(x)`, ... are Operations too.
+Operation.register(_operation.Operation)
 
 
 def _auto_config(cls: type, args: tuple, kwargs: dict) -> dict | None:
