@@ -2,7 +2,10 @@
 
 import copy
 import inspect
+import warnings
+import zipfile
 
+import h5py
 import numpy as np
 import pytest
 import torch
@@ -314,3 +317,30 @@ def test_data_parallel_reduction_runs_once():
     assert calls == [2]
     np.testing.assert_array_equal(a.detach().numpy(), [-1.0, -1.0])
     np.testing.assert_array_equal(b.detach().numpy(), [-2.0, -2.0])
+
+
+def _optimizer_paths(path):
+    """The groups and datasets under `optimizer/` in a .keras file."""
+    with zipfile.ZipFile(path) as archive:
+        archive.extract("model.weights.h5", path.parent / path.stem)
+    found = []
+    with h5py.File(path.parent / path.stem / "model.weights.h5") as f:
+        f["optimizer"].visit(found.append)
+    return sorted(found)
+
+
+def test_keras_file_layout_is_keras(keras, tmp_path):
+    """Both write the whole state under optimizer/vars and each sub-optimizer's
+    under optimizer/optimizers/<class>/vars; Keras loads ours without warning."""
+    x, y = _xy()
+    for lib in (keras, lamina):
+        model = _model(lib)
+        model.compile(optimizer=_fit_optimizer(lib), loss="mse")
+        model.fit(x, y, epochs=1, batch_size=3, shuffle=False, verbose=0)
+        model.save(tmp_path / f"{lib.__name__}.keras")
+    ours = _optimizer_paths(tmp_path / "lamina.keras")
+    assert ours == _optimizer_paths(tmp_path / "keras.keras")
+    assert "optimizers/adam/vars/5" in ours and "optimizers/sgd/vars/3" in ours
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        keras.models.load_model(tmp_path / "lamina.keras")

@@ -122,6 +122,12 @@ def children(obj: Any) -> Iterator[tuple[str, Any]]:
     )
     if inner is not None:
         attrs["inner_optimizer"] = inner
+    # A MultiOptimizer's sub-optimizers, under `optimizers/adam`, ... as Keras.
+    subs = (
+        getattr(obj, "optimizers", None) if hasattr(obj, "save_own_variables") else None
+    )
+    if isinstance(subs, list) and subs and not isinstance(obj, torch.nn.Module):
+        attrs["optimizers"] = subs
     for name in sorted(attrs, key=_sort_key):
         yield name, attrs[name]
 
