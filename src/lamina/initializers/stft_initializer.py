@@ -9,7 +9,10 @@ import torch
 
 from lamina.backend import standardize_dtype, to_torch_dtype
 from lamina.initializers._base import Initializer, Shape, check_shape
-from lamina.initializers.constant_initializers import _value_from_config
+from lamina.initializers.constant_initializers import (
+    _value_from_config,
+    _value_to_config,
+)
 
 _SIDES = ("real", "imag")
 _SCALINGS = (None, "density", "spectrum")
@@ -57,7 +60,10 @@ def window_values(name: str, length: int, periodic: bool) -> np.ndarray:
 def _check_window(window: Any) -> Any:
     """Returns `window` (a name, array values or None), or raises early."""
     window = _value_from_config(window)  # an array written as Keras's __numpy__
-    if window is None or isinstance(window, (np.ndarray, torch.Tensor, list)):
+    named = isinstance(window, tuple) and any(isinstance(v, str) for v in window)
+    if window is None or (
+        isinstance(window, (np.ndarray, torch.Tensor, list, tuple)) and not named
+    ):
         return window
     if isinstance(window, str):
         window_values(window, 1, False)  # an unknown name raises scipy's error
@@ -181,10 +187,14 @@ class STFT(Initializer):
         return 1
 
     def get_config(self) -> dict[str, Any]:
-        """Returns Keras's config: side, window, periodic and scaling."""
+        """Returns Keras's config: side, window, periodic and scaling.
+
+        An array window is written in Keras's `__numpy__` form, as Keras's
+        `serialize` writes it, so the config stays JSON.
+        """
         return {
             "side": self.side,
-            "window": self.window,
+            "window": _value_to_config(self.window),
             "periodic": self.periodic,
             "scaling": self.scaling,
         }
