@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -164,16 +165,33 @@ class Muon(Optimizer):
 
     # -- weight decay ---------------------------------------------------------------
 
-    def _decay_rate(self, variable: torch.Tensor) -> float | None:
-        """The variable's weight decay: Adam's or Muon's, `None` when excluded."""
-        if id(variable) in self._excluded_ids:
-            return None
+    def _decay_rate(self, index: int) -> float | None:
+        """The weight decay of built variable `index`: Adam's or Muon's, `None`
+        when excluded (decided once per variable, as Keras caches it)."""
+        cache = self.__dict__.setdefault("_decay_cache", {})
+        if index in cache:
+            return cache[index]
+        variable = self._trainable_variables[index]
         pattern = self._excluded_pattern
-        if pattern is not None and re.search(pattern, _short_name(variable)):
-            return None
-        if self._should_use_adamw(variable):
-            return self.adam_weight_decay
-        return self.weight_decay
+        rate: float | None
+        if id(variable) in self._excluded_ids or (
+            pattern is not None and re.search(pattern, _short_name(variable))
+        ):
+            rate = None
+        elif "velocity" in self._slots[index]:
+            rate = self.adam_weight_decay
+        else:
+            rate = self.weight_decay
+        cache[index] = rate
+        return rate
+
+    def exclude_from_weight_decay(
+        self,
+        var_list: Iterable[torch.Tensor] | None = None,
+        var_names: Iterable[str] | None = None,
+    ) -> None:
+        super().exclude_from_weight_decay(var_list=var_list, var_names=var_names)
+        self.__dict__.pop("_decay_cache", None)
 
     def _use_weight_decay(self, variable: torch.Tensor) -> bool:
         # Muon decays in `_update`, each variable at its own rate; the base
@@ -186,7 +204,7 @@ class Muon(Optimizer):
         self, group: Group, grads: list[torch.Tensor], lr: float, step: int
     ) -> None:
         for index, var, grad in zip(group.indices, group.params, grads, strict=True):
-            decay = self._decay_rate(var)
+            decay = self._decay_rate(index)
             if decay is not None:  # as Keras: w - w * decay * lr, in w's dtype
                 var.sub_(var * float(group.real(decay)) * lr)
             slots = self._slots[index]
