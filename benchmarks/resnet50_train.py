@@ -7,10 +7,12 @@ reports the median seconds per step after warm-up steps. With `--repeats R`
 the contenders run in turn R times, each time in fresh processes, and the
 table gives the median seconds and the median of each round's ratios to the
 hand-written model (the rounds pair measurements taken close together, which
-a shared, noisy machine needs).
+a shared, noisy machine needs). `--interleaved` builds every contender in one
+process and times their steps in turn (`steps * repeats` rounds), pairing
+each step with the hand-written model's step of the same round.
 
 Usage: python -m benchmarks.resnet50_train [--steps N] [--warmup N] [--batch N]
-       [--repeats R] [--contenders torch,lamina,keras]
+       [--repeats R] [--contenders torch,lamina,keras] [--interleaved]
 """
 
 from __future__ import annotations
@@ -147,6 +149,37 @@ def run_one(contender: str, batch: int, size: int, steps: int, warmup: int) -> f
     return _median_step(step, steps, warmup)
 
 
+def run_interleaved(names: list, batch: int, size: int, steps: int, warmup: int):
+    """All contenders in this process, one step each in turn, `steps` rounds.
+
+    Returns {name: [seconds per round]}. Steps taken side by side see the same
+    load from the machine's other users, which separate processes do not.
+    """
+    import importlib
+    import time
+
+    import torch
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    fns = {}
+    for name in names:
+        if name == "torch":
+            fns[name] = _torch_step(batch, size)
+        else:
+            fns[name] = _keras_like(importlib.import_module(name), batch, size)
+    for _ in range(warmup):
+        for step in fns.values():
+            step()
+    seconds: dict = {name: [] for name in names}
+    for _ in range(steps):
+        for name, step in fns.items():
+            start = time.perf_counter()
+            step()
+            seconds[name].append(time.perf_counter() - start)
+    return seconds
+
+
 def main() -> None:
     import statistics
 
@@ -157,6 +190,11 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--contenders", default=",".join(CONTENDERS))
+    parser.add_argument(
+        "--interleaved",
+        action="store_true",
+        help="one process, the contenders' steps in turn; ratios paired by step",
+    )
     parser.add_argument("--one", choices=CONTENDERS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -168,7 +206,12 @@ def main() -> None:
         parser.error("--contenders must include torch, the reference")
     env = {**os.environ, "KERAS_BACKEND": "torch", "OMP_NUM_THREADS": "1"}
     seconds: dict = {name: [] for name in names}
-    for _ in range(args.repeats):
+    if args.interleaved:
+        os.environ.update(KERAS_BACKEND="torch", OMP_NUM_THREADS="1")
+        seconds = run_interleaved(
+            names, args.batch, args.size, args.steps * args.repeats, args.warmup
+        )
+    for _ in range(0 if args.interleaved else args.repeats):
         for contender in names:
             cmd = [sys.executable, "-m", "benchmarks.resnet50_train"]
             cmd += ["--one", contender, "--steps", str(args.steps)]
@@ -179,9 +222,11 @@ def main() -> None:
             )
             last = out.stdout.strip().splitlines()[-1]
             seconds[contender].append(json.loads(last)["seconds"])
+    rounds = len(seconds["torch"])
+    how = "steps in turn in one process" if args.interleaved else "process rounds"
     print(
         f"ResNet50 train step, batch {args.batch} of {args.size}x{args.size}x3, "
-        f"1 thread, {args.repeats} round(s)"
+        f"1 thread, {rounds} {how}"
     )
     print("| contender | s/step | vs hand-written torch | each round |")
     print("|---|---|---|---|")
@@ -192,10 +237,13 @@ def main() -> None:
     }
     for name in names:
         ratios = [s / t for s, t in zip(seconds[name], seconds["torch"], strict=True)]
-        rounds = " ".join(f"{r:.2f}" for r in ratios)
+        each = " ".join(f"{r:.2f}" for r in ratios)
+        if len(ratios) > 10:  # too many to list: the quartiles
+            q = statistics.quantiles(ratios, n=4)
+            each = f"quartiles {q[0]:.2f} {q[2]:.2f}"
         print(
             f"| {labels[name]} | {statistics.median(seconds[name]):.3f} | "
-            f"{statistics.median(ratios):.2f}x | {rounds} |"
+            f"{statistics.median(ratios):.2f}x | {each} |"
         )
 
 
