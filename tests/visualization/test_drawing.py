@@ -211,6 +211,33 @@ def test_draw_bounding_boxes_errors():
         draw_bounding_boxes(np.zeros((1, 4, 4, 3)), {"boxes": data["boxes"]}, "xyxy")
     with pytest.raises(ValueError, match="Invalid source or target format"):
         draw_bounding_boxes(np.zeros((1, 4, 4, 3)), data, "xyz")
+    unbatched = {"boxes": data["boxes"][0], "labels": data["labels"][0]}
+    with pytest.raises(ValueError, match=r"must be \(batch, num_boxes, 4\).*\(1, 4\)"):
+        draw_bounding_boxes(np.zeros((1, 4, 4, 3)), unbatched, "xyxy")
+    with pytest.raises(ValueError, match=r"\['labels'\].*\(1, 1\).*\(1,\)"):
+        draw_bounding_boxes(np.zeros((1, 4, 4, 3)), {**data, "labels": [0]}, "xyxy")
+    scores = {**data, "confidences": np.zeros((1, 2))}
+    with pytest.raises(ValueError, match=r"\['confidences'\].*\(1, 2\)"):
+        draw_bounding_boxes(np.zeros((1, 4, 4, 3)), scores, "xyxy")
+
+
+def test_draw_bounding_boxes_labels_clipped_at_the_edges():
+    pytest.importorskip("matplotlib")
+    images = np.zeros((1, 30, 40, 3), "uint8")
+    # A long label from a box near the right edge runs off the image; one from
+    # a box left of the image starts outside it.
+    data = _boxes([[[30, 2, 39, 20], [-20, 2, 5, 20]]], [[0, 0]])
+    names = {0: "a long class name"}
+    thin = draw_bounding_boxes(images, data, "xyxy", class_mapping=names)
+    thick = draw_bounding_boxes(
+        images, data, "xyxy", class_mapping=names, text_thickness=3
+    )
+    assert thin.shape == images.shape
+    plain = draw_bounding_boxes(images, data, "xyxy")
+    thin_text = np.any(thin != plain, axis=-1).sum()
+    assert thin_text > 0
+    # Thicker strokes paint more pixels.
+    assert np.any(thick != plain, axis=-1).sum() > thin_text
 
 
 def _mask_inputs(seed=0, channels=3):

@@ -51,6 +51,24 @@ def _check_boxes_dict(bounding_boxes: Any) -> None:
         )
 
 
+def _check_batched_boxes(
+    batch: int, boxes: np.ndarray, labels: np.ndarray, confidences: Any
+) -> None:
+    """Boxes `(batch, num_boxes, 4)` with labels (and scores) `(batch, num_boxes)`."""
+    expected = (batch, boxes.shape[1] if boxes.ndim == 3 else -1)
+    if boxes.ndim != 3 or boxes.shape[0] != batch:
+        raise ValueError(
+            "`bounding_boxes['boxes']` must be (batch, num_boxes, 4) with one row "
+            f"of boxes per image ({batch} images). Received: shape={boxes.shape}"
+        )
+    for name, value in (("labels", labels), ("confidences", confidences)):
+        if value is not None and value.shape != expected:
+            raise ValueError(
+                f"`bounding_boxes['{name}']` must be (batch, num_boxes) = "
+                f"{expected}, like the boxes. Received: shape={value.shape}"
+            )
+
+
 def text_location(x: int, y: int, font_scale: float, thickness: int) -> tuple:
     """Where Keras puts a label: 8 pixels above the box, or inside it near the top."""
     font_height = int(font_scale * 12)
@@ -143,6 +161,7 @@ def draw_bounding_boxes(
     boxes, labels = _as_numpy(boxes), _as_numpy(bounding_boxes["labels"])
     confidences = bounding_boxes.get("confidences")
     confidences = None if confidences is None else _as_numpy(confidences)
+    _check_batched_boxes(shape[0], boxes, labels, confidences)
     style = {
         "color": color,
         "class_mapping": class_mapping or {},
