@@ -155,3 +155,16 @@ def test_loss_functions_exported_as_metrics(keras, name):
     np.testing.assert_allclose(fn(y_true, y_pred).numpy(), expected, rtol=1e-5)
     with pytest.raises(ValueError, match=f"Unknown metric: '{name}'"):
         metrics.get(name)  # a function name is no metric class name, as in Keras
+
+
+@pytest.mark.parametrize("name", list(NAMES))
+def test_axis_list_from_a_json_config_equals_the_tuple(name):
+    y_true, y_pred = _pair(np.random.default_rng(5), (3, 4, 5))
+    config = getattr(metrics, name)(axis=(1, 2)).get_config()
+    config["axis"] = list(config["axis"])  # what a .keras file gives back
+    from_json = getattr(metrics, name).from_config(config)
+    expected = getattr(metrics, name)(axis=(1, 2))(y_true, y_pred)
+    assert float(from_json(y_true, y_pred)) == pytest.approx(float(expected))
+    assert float(expected) != pytest.approx(
+        float(getattr(metrics, name)(axis=1)(y_true, y_pred))
+    )
