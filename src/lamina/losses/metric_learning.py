@@ -124,7 +124,8 @@ def circle(
     return set_mask(losses, losses > 0)
 
 
-def _number(name: str, value: Any) -> float:
+def _number(name: str, value: Any) -> Real:
+    """`value` unchanged (Keras's config keeps it as given), if it is a number."""
     if isinstance(value, bool) or not isinstance(value, Real):
         raise ValueError(
             f"`{name}` of Circle must be a number. Received: {name}={value!r}"
