@@ -318,3 +318,19 @@ def test_draw_segmentation_masks_errors():
         draw_segmentation_masks(images, masks, 4, color_mapping={0: 0, 1: 1, 2: 2})
     with pytest.raises(ValueError, match=r"\(batch, height, width, 1\)"):
         draw_segmentation_masks(images, np.zeros((2, 4, 5, 2), "int32"), 4)
+
+
+def test_draw_bounding_boxes_outlines_equal_keras_with_opencv(keras):
+    # Keras draws with OpenCV, an optional package; where it is installed the
+    # outlines are compared pixel for pixel (labels use another font).
+    pytest.importorskip("cv2")
+    rng = np.random.default_rng(0)
+    for thickness in (-1, 1, 2, 3, 5):
+        images = rng.uniform(0, 1, (2, 24, 32, 3)).astype("float32")
+        xy = rng.uniform(-5, 30, (2, 4, 2))
+        boxes = np.concatenate([xy, xy + rng.uniform(0, 15, (2, 4, 2))], -1)
+        data = {"boxes": boxes.astype("float32"), "labels": rng.integers(-1, 3, (2, 4))}
+        kwargs = {"color": (250, 20, 3), "line_thickness": thickness}
+        ours = draw_bounding_boxes(images, data, "xyxy", **kwargs)
+        theirs = keras.visualization.draw_bounding_boxes(images, data, "xyxy", **kwargs)
+        np.testing.assert_array_equal(ours, theirs)
