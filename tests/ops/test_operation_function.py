@@ -1,6 +1,8 @@
 """keras.Operation (a custom operation in a functional model) and keras.Function
 (a graph run as one callable), checked against Keras."""
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -117,7 +119,10 @@ def test_function_runs_the_graph_as_keras(keras):
         assert isinstance(g, torch.Tensor)
         np.testing.assert_allclose(to_numpy(g), to_numpy(w), rtol=1e-6)
     assert ours.name == "fn"
-    assert [op.name for op in ours.operations] == [op.name for op in theirs.operations]
+    # Keras numbers its recorded ops session-wide (`add_3`): compare the bases.
+    assert [re.sub(r"_\d+$", "", op.name) for op in ours.operations] == [
+        re.sub(r"_\d+$", "", op.name) for op in theirs.operations
+    ]
     assert [t.shape for t in ours.outputs] == [t.shape for t in theirs.outputs]
     shapes = [(None, 3), (None, 3)]
     assert ours.compute_output_shape(shapes) == theirs.compute_output_shape(shapes)
