@@ -146,6 +146,16 @@ def draw_bounding_boxes(
             or `"labels"`.
         TypeError: if `bounding_boxes` is not a dict.
         ImportError: if labels are to be drawn and matplotlib is missing.
+
+    Example:
+    >>> import numpy as np
+    >>> images = np.zeros((1, 4, 5, 1), "uint8")
+    >>> boxes = {"boxes": np.array([[[1, 1, 3, 2]]]), "labels": np.array([[0]])}
+    >>> draw_bounding_boxes(images, boxes, "xyxy", color=(9,), line_thickness=1)[0, ..., 0]
+    array([[0, 0, 0, 0, 0],
+           [0, 9, 9, 9, 0],
+           [0, 9, 9, 9, 0],
+           [0, 0, 0, 0, 0]], dtype=uint8)
     """
     channels_first = (data_format or image_data_format()) == "channels_first"
     shape = tuple(check_batched_images(images).shape)

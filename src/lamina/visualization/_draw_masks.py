@@ -106,6 +106,14 @@ def draw_segmentation_masks(
         ValueError: if `images` is not 4D, the masks have another shape, or a
             class is out of range.
         TypeError: if the masks are not integers.
+
+    Example:
+    >>> import numpy as np
+    >>> images = np.full((1, 1, 2, 3), 100.0)
+    >>> masks = np.array([[[1, -1]]])
+    >>> draw_segmentation_masks(images, masks, color_mapping={0: (0, 0, 0), 1: (200, 0, 0)})
+    array([[[[180,  20,  20],
+             [100, 100, 100]]]], dtype=uint8)
     """
     channels_first = (data_format or image_data_format()) == "channels_first"
     images = check_batched_images(images)
