@@ -549,3 +549,14 @@ def test_rescaled_and_given_bins_match_keras_layers(keras):
     )
     hot = keras.layers.CategoryEncoding(3, output_mode="multi_hot")(np.asarray(ids))
     np.testing.assert_array_equal(out["b"].numpy(), np.asarray(hot))
+
+
+def test_adapted_vocabularies_travel_in_the_config():
+    fs = FeatureSpace({"color": "string_categorical", "n": "integer_hashed"})
+    fs.adapt(DATA)
+    config = fs.get_config()
+    lookup = config["features"]["color"]["config"]["preprocessor"]["config"]
+    assert lookup["vocabulary"] == ["red", "green", "blue"]
+    clone = FeatureSpace.from_config(json.loads(json.dumps(config)))
+    batch = {"color": DATA["color"], "n": DATA["n"]}
+    np.testing.assert_array_equal(clone(batch).numpy(), fs(batch).numpy())

@@ -70,6 +70,12 @@ class FeatureSpace(Layer):
     adapted to `x`. A dict of columns is read 32 rows at a time, as Keras
     batches it, so adapted bin boundaries are Keras's.
 
+    Saving: `get_config()` has Keras's layout; adapted lookups write their
+    vocabulary into it (Keras keeps it in the file's assets), bin boundaries
+    are in the Discretization configs and Normalization statistics are
+    weights, so `save()` / `load_model` and `.keras` files of models built on
+    `get_inputs()` restore an adapted FeatureSpace.
+
     Args:
         features: dict mapping feature names to a type name (`"float"`,
             `"float_rescaled"`, `"float_normalized"`, `"float_discretized"`,
