@@ -245,3 +245,16 @@ def test_predictions_on_thresholds_and_outside_unit_interval(keras, num_threshol
             lam.update_state(labels, preds)
         _same_state(k, lam)
         np.testing.assert_allclose(float(lam.result()), float(k.result()), atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16, torch.float64])
+def test_low_and_high_precision_predictions_count_as_keras(keras, dtype):
+    generator = torch.Generator().manual_seed(0)
+    labels = (torch.rand(3000, generator=generator) > 0.5).float()
+    preds = torch.rand(3000, generator=generator).to(dtype)
+    for name in CLASSES:
+        k, lam = _pair(keras, name, 0.5)
+        k.update_state(labels, preds)
+        lam.update_state(labels, preds)
+        _same_state(k, lam)  # bfloat16 sums would be off by whole samples
+        assert float(lam.result()) == pytest.approx(float(k.result()), abs=1e-6)
