@@ -168,3 +168,19 @@ def test_axis_list_from_a_json_config_equals_the_tuple(name):
     assert float(expected) != pytest.approx(
         float(getattr(metrics, name)(axis=1)(y_true, y_pred))
     )
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16, torch.float64])
+@pytest.mark.parametrize("fn", list(NAMES.values()))
+def test_half_and_double_precision_inputs_match_keras(keras, fn, dtype):
+    y_true, y_pred = (torch.tensor(a) for a in _pair(np.random.default_rng(2), (9, 7)))
+    y_true, y_pred = y_true.to(dtype), y_pred.to(dtype)
+    expected = getattr(keras.metrics, fn)(y_true, y_pred)
+    got = getattr(metrics, fn)(y_true, y_pred)
+    assert got.dtype == expected.dtype == dtype
+    # Half precision: Keras's rounding, step for step (means and variances
+    # summed in float32). Double: Keras rounds somewhere to float32; we do not.
+    atol = 1e-6 if dtype == torch.float64 else 0.0
+    np.testing.assert_allclose(
+        got.double().numpy(), expected.double().numpy(), rtol=0, atol=atol
+    )

@@ -24,6 +24,21 @@ def _dim(axis: Axis) -> int | tuple[int, ...] | None:
     return tuple(axis) if isinstance(axis, list) else axis
 
 
+def _wide(x: torch.Tensor) -> torch.Tensor:
+    """`x` in at least float32, where Keras computes means and variances."""
+    return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
+
+
+def _mean(x: torch.Tensor, dim: Any, keepdim: bool = True) -> torch.Tensor:
+    """Mean along `dim`, summed in at least float32, in `x`'s dtype."""
+    return _wide(x).mean(dim=dim, keepdim=keepdim).to(x.dtype)
+
+
+def _var(x: torch.Tensor, dim: Any) -> torch.Tensor:
+    """Population variance along `dim` (kept), in at least float32, in `x`'s dtype."""
+    return torch.var(_wide(x), dim=dim, keepdim=True, correction=0).to(x.dtype)
+
+
 def pearson_correlation(y_true: Any, y_pred: Any, axis: Axis = -1) -> torch.Tensor:
     """Pearson correlation coefficient of labels and predictions along `axis`.
 
@@ -46,11 +61,11 @@ def pearson_correlation(y_true: Any, y_pred: Any, axis: Axis = -1) -> torch.Tens
     """
     y_true, y_pred = _inputs(y_true, y_pred)
     dim = _dim(axis)
-    y_true = y_true - y_true.mean(dim=dim, keepdim=True)
-    y_pred = y_pred - y_pred.mean(dim=dim, keepdim=True)
+    y_true = y_true - _mean(y_true, dim)
+    y_pred = y_pred - _mean(y_pred, dim)
     y_true = y_true / y_true.std(dim=dim, correction=0, keepdim=True)
     y_pred = y_pred / y_pred.std(dim=dim, correction=0, keepdim=True)
-    return (y_true * y_pred).mean(dim=dim)
+    return _mean(y_true * y_pred, dim, keepdim=False)
 
 
 def concordance_correlation(y_true: Any, y_pred: Any, axis: Axis = -1) -> torch.Tensor:
@@ -74,13 +89,15 @@ def concordance_correlation(y_true: Any, y_pred: Any, axis: Axis = -1) -> torch.
     """
     y_true, y_pred = _inputs(y_true, y_pred)
     dim = _dim(axis)
-    true_mean = y_true.mean(dim=dim, keepdim=True)
-    pred_mean = y_pred.mean(dim=dim, keepdim=True)
-    true_var = torch.square(y_true - true_mean).mean(dim=dim, keepdim=True)
-    pred_var = torch.square(y_pred - pred_mean).mean(dim=dim, keepdim=True)
-    products = (y_true - true_mean) * (y_pred - pred_mean)
+    true_mean = _mean(y_true, dim)
+    pred_mean = _mean(y_pred, dim)
+    true_var = _var(y_true - true_mean, dim)
+    pred_var = _var(y_pred - pred_mean, dim)
+    # Centred on the predictions' mean on both sides: the mean along `axis` is
+    # the covariance all the same, and the rounding is Keras's.
+    products = (y_true - pred_mean) * (y_pred - pred_mean)
     norm = true_var + pred_var + torch.square(true_mean - pred_mean)
-    return (2.0 * products / (norm + epsilon())).mean(dim=dim)
+    return _mean(2 * products / (norm + epsilon()), dim, keepdim=False)
 
 
 class _Correlation(MeanMetricWrapper):
