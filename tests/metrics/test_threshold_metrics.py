@@ -258,3 +258,25 @@ def test_low_and_high_precision_predictions_count_as_keras(keras, dtype):
         lam.update_state(labels, preds)
         _same_state(k, lam)  # bfloat16 sums would be off by whole samples
         assert float(lam.result()) == pytest.approx(float(k.result()), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("FalseNegatives", {"thresholds": [0.0, 0.25, 0.5, 0.75, 1.0]}),
+        ("TruePositives", {"thresholds": [0.0, 0.5, 1.0]}),
+        ("Precision", {"thresholds": [0.0, 0.5, 1.0]}),
+        ("Recall", {"thresholds": [0.2, 0.5, 0.7]}),
+    ],
+)
+def test_shared_threshold_counting_takes_bfloat16_as_keras(keras, name, kwargs):
+    """The counting these metrics share with Precision & co. (even thresholds are
+    counted by buckets) sums in the state's dtype, never in bfloat16."""
+    generator = torch.Generator().manual_seed(0)
+    labels = (torch.rand(3000, generator=generator) > 0.5).float()
+    preds = torch.rand(3000, generator=generator).bfloat16()
+    k, lam = getattr(keras.metrics, name)(**kwargs), getattr(metrics, name)(**kwargs)
+    k.update_state(labels, preds)
+    lam.update_state(labels, preds)
+    _same_state(k, lam)
+    np.testing.assert_allclose(lam.result().numpy(), np.asarray(k.result()), atol=1e-6)

@@ -14,7 +14,7 @@ from lamina.metrics._confusion import (
     parse_thresholds,
     prepare_inputs,
 )
-from lamina.metrics._utils import divide_no_nan
+from lamina.metrics._utils import as_tensor, divide_no_nan
 from lamina.metrics.metric import Metric
 
 
@@ -40,7 +40,12 @@ class _ThresholdedMetric(Metric):
         self._thresholds_tensor = self._thresholds_tensor.to(device)
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        """Adds the batch's weighted counts at every threshold."""
+        """Adds the batch's weighted counts at every threshold.
+
+        Predictions are cast to the state's dtype first, as Keras casts them:
+        counts summed in bfloat16 would lose whole samples.
+        """
+        y_pred = as_tensor(y_pred, self._variables[0].dtype)
         labels, y_pred, weights = prepare_inputs(
             y_true, y_pred, sample_weight, self.top_k, self.class_id
         )

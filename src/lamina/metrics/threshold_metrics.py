@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from lamina.metrics._utils import as_tensor, divide_no_nan
+from lamina.metrics._utils import divide_no_nan
 from lamina.metrics.confusion_metrics import _NAMES as _STATE
 from lamina.metrics.confusion_metrics import _ThresholdedMetric
 
@@ -94,14 +94,6 @@ class _RateAtRate(_ThresholdedMetric):
                 (len(thresholds),), dtype="float32", name=_STATE[key]
             )
             setattr(self, _STATE[key], variable)
-
-    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        """Adds the batch's weighted counts at every threshold.
-
-        Predictions are cast to float32 first, as Keras casts them to the
-        state's dtype: counts summed in bfloat16 would lose whole samples.
-        """
-        super().update_state(y_true, as_tensor(y_pred, "float32"), sample_weight)
 
     def _rates(self) -> dict[str, torch.Tensor]:
         """Recall (= sensitivity), precision and specificity at every threshold."""
