@@ -137,3 +137,25 @@ def test_layer_config_dtype_round_trips(keras):
     clone.build((None, 3))
     assert clone.kernel.dtype == torch.float32
     assert clone(torch.ones(1, 3)).dtype == torch.bfloat16
+
+
+def test_setting_a_layer_policy_matches_keras(keras):
+    results = []
+    for module in (lamina, keras):
+        layer = module.layers.Dense(2)
+        layer.dtype_policy = "mixed_bfloat16"
+        out = layer(np.ones((1, 3), "float32"))
+        results.append(
+            (repr(layer.dtype_policy), str(out.dtype), str(layer.kernel.dtype))
+        )
+    assert (
+        results[0][:2]
+        == results[1][:2]
+        == (
+            '<DTypePolicy "mixed_bfloat16">',
+            "torch.bfloat16",
+        )
+    )
+    assert "float32" in results[0][2] and "float32" in results[1][2]
+    with pytest.raises(ValueError, match="Cannot convert 'nope'"):
+        lamina.layers.Dense(2).dtype_policy = "nope"

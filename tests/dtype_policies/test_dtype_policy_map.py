@@ -144,3 +144,15 @@ def test_layer_keeps_the_map_and_sees_later_entries():
     assert (layer.compute_dtype, layer.variable_dtype) == ("bfloat16", "float32")
     assert layer(torch.ones(1, 3)).dtype == torch.bfloat16
     assert layer.kernel.dtype == torch.float32
+
+
+def test_setting_a_policy_on_a_map_layer_sets_its_entry(keras):
+    for module in (lamina, keras):
+        policies = module.dtype_policies.DTypePolicyMap()
+        layer = module.layers.Dense(2, name="entry", dtype=policies)
+        layer.build((None, 3))  # Keras knows the path once built
+        layer.dtype_policy = "float64"
+        layer.dtype_policy = "float16"  # replaces the entry, no duplicate error
+        assert policies["entry"].name == "float16"
+        assert layer.compute_dtype == "float16"
+        assert isinstance(layer.dtype_policy, module.dtype_policies.DTypePolicyMap)

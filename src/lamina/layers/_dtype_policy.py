@@ -24,4 +24,25 @@ def get_policy(dtype: Any, path: str | None = None) -> DTypePolicy:
     return policy
 
 
-__all__ = ["DTypePolicy", "get_policy", "global_policy", "set_global_policy"]
+def set_policy(layer: Any, value: Any) -> None:
+    """`layer.dtype_policy = value`: a map the layer holds takes a plain
+    policy as the entry for the layer's path; anything else replaces it."""
+    policy = get_policy(value, layer.path)
+    current = layer.__dict__.get("_dtype_policy")
+    if isinstance(current, DTypePolicyMap) and not isinstance(policy, DTypePolicyMap):
+        if layer.path in current:
+            del current[layer.path]
+        current[layer.path] = policy
+    else:
+        layer.__dict__["_dtype_policy"] = policy
+    if "_plan" in layer.__dict__:  # Sequential's cached fast plan holds dtypes
+        layer.__dict__["_plan"] = None
+
+
+__all__ = [
+    "DTypePolicy",
+    "get_policy",
+    "global_policy",
+    "set_global_policy",
+    "set_policy",
+]

@@ -16,11 +16,13 @@ import numpy as np
 import torch
 
 from lamina.backend import _scopes
+from lamina.backend._remat import get_current_remat_mode
 from lamina.backend.variable import Variable
 from lamina.layers import _symbolic
 from lamina.layers._checks import checked_batch_shape
-from lamina.layers._dtype_policy import DTypePolicy, get_policy
+from lamina.layers._dtype_policy import DTypePolicy, get_policy, set_policy
 from lamina.layers._naming import to_snake_case, unique_name
+from lamina.layers._remat import rematerialized_call
 from lamina.layers._weights import WeightsMixin
 from lamina.layers.input_spec import InputSpec
 from lamina.ops.operation import Operation
@@ -97,6 +99,9 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
     torch.Size([2, 3])
     """
 
+    # The `RematScope` settings this layer was made under; None outside any.
+    _remat_mode: Any = None
+
     def __init__(
         self,
         *,
@@ -132,6 +137,9 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
         self._input_shape_arg = _batch_shape_from_kwargs(kwargs)
         sig = _call_signature(type(self))
         self._call_has_training, self._call_has_mask = sig
+        remat_mode = get_current_remat_mode()
+        if remat_mode is not None:  # made inside a RematScope (Keras's rule)
+            self._remat_mode = remat_mode
 
     # -- attributes -------------------------------------------------------------
     def _child_key(self, name: str) -> str:
@@ -198,6 +206,13 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
     def dtype_policy(self) -> DTypePolicy:
         return self._dtype_policy
 
+    @dtype_policy.setter
+    def dtype_policy(self, value: Any) -> None:
+        """Sets the policy (a name, a `DTypePolicy` or a map), as Keras does: a
+        layer that holds a `DTypePolicyMap` gets a plain policy as its own
+        entry in the map. Weights already made keep their dtype."""
+        set_policy(self, value)
+
     @property
     def dtype(self) -> str:
         """The dtype of the layer's weights."""
@@ -249,7 +264,9 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
         )
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        return self.call(*args, **kwargs)
+        if self._remat_mode is None:
+            return self.call(*args, **kwargs)
+        return rematerialized_call(self, args, kwargs)
 
     def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
         """The mask of the outputs; by default the input mask passes through."""
