@@ -560,3 +560,49 @@ def test_adapted_vocabularies_travel_in_the_config():
     clone = FeatureSpace.from_config(json.loads(json.dumps(config)))
     batch = {"color": DATA["color"], "n": DATA["n"]}
     np.testing.assert_array_equal(clone(batch).numpy(), fs(batch).numpy())
+
+
+FLOATS = {"a": [1.0, 2.0, 4.0], "b": [-1.0, 1.0, 3.0], "c": [0.5, 0.7, 0.9]}
+
+
+def test_keras_feature_space_file_loads(keras, tmp_path):
+    kfs = keras.utils.FeatureSpace
+    ref = kfs(
+        {
+            "a": "float_normalized",
+            "b": kfs.float_discretized(num_bins=None, bin_boundaries=[0.0, 2.0]),
+            "c": "float",
+        }
+    )
+    # Keras's adapt needs TensorFlow; its Normalization adapts without it.
+    ref.preprocessors["a"].adapt(np.array(FLOATS["a"]).reshape(-1, 1))
+    ref._is_adapted = ref.built = True  # what Keras's adapt() sets at its end
+    ref.save(str(tmp_path / "k.keras"))
+    fs = lamina.models.load_model(str(tmp_path / "k.keras"))
+    assert isinstance(fs, FeatureSpace)
+    column = np.array(FLOATS["a"]).reshape(-1, 1)
+    normalized = np.asarray(ref.preprocessors["a"](column))
+    want = np.concatenate(
+        [normalized, np.eye(3)[[0, 1, 2]], np.array(FLOATS["c"])[:, None]], axis=1
+    )
+    # sorted names: a, b, c
+    np.testing.assert_allclose(fs(FLOATS).numpy(), want, rtol=1e-6)
+    fs.save(str(tmp_path / "again.keras"))  # and a second round trip
+    again = lamina.models.load_model(str(tmp_path / "again.keras"))
+    np.testing.assert_allclose(again(FLOATS).numpy(), want, rtol=1e-6)
+
+
+def test_lamina_feature_space_file_loads_in_keras(keras, tmp_path):
+    fs = FeatureSpace(
+        {"a": "float_normalized", "d": FeatureSpace.float_rescaled(scale=2.0)}
+    )
+    data = {"a": FLOATS["a"], "d": FLOATS["b"]}
+    fs.adapt(data)
+    fs.save(str(tmp_path / "l.keras"))
+    ref = keras.models.load_model(str(tmp_path / "l.keras"))
+    assert type(ref).__name__ == "FeatureSpace"
+    column = np.array(FLOATS["a"], np.float32).reshape(-1, 1)
+    np.testing.assert_allclose(
+        np.asarray(ref.preprocessors["a"](column)), fs(data)[:, :1].numpy(), rtol=1e-6
+    )
+    assert ref.preprocessors["d"].scale == 2.0

@@ -63,6 +63,8 @@ def public_module(cls: type) -> str | None:
     if cls.__name__ == "Functional":
         return "keras.src.models.functional"
     family = module.split(".")[1]
+    if family == "utils":  # FeatureSpace, a layer Keras exports in keras.utils
+        return "keras.utils"
     if family == "optimizers" and ".schedules" in module:
         return "keras.optimizers.schedules"
     if family in ("models", "_dtype_policy") or "dtype_policy" in module:

@@ -249,10 +249,12 @@ class FeatureSpace(Layer):
             c.name: HashedCrossing(c.crossing_dim, name=c.name) for c in self.crosses
         }
         self.one_hot_encoders: dict[str, CategoryEncoding] = {}
-        # torch sees the sublayers (devices, state_dict, the saving walk).
-        self._feature_layers = torch.nn.ModuleList(
-            [*self.preprocessors.values(), *self.crossers.values()]
-        )
+        # torch sees the sublayers (devices, state_dict, the saving walk) under
+        # the names of these dicts, so weights files have Keras's paths
+        # (`preprocessors/normalization/vars`); the attributes stay dicts.
+        for key in ("crossers", "preprocessors"):
+            layers = torch.nn.ModuleList(getattr(self, key).values())
+            self._modules[key] = layers
         self._inputs: dict[str, KerasTensor] | None = None
         self.encoded_features: Any = None
         self._output_spec: Any = None
@@ -501,6 +503,7 @@ class FeatureSpace(Layer):
             if build and not layer.built:
                 layer.build_from_config(build)
         self._is_adapted = True
+        self.built = True  # a second save writes the build config again
 
     def save(self, filepath: str) -> None:
         """Saves the FeatureSpace to a `.keras` file (reload with
