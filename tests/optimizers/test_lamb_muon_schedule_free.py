@@ -329,3 +329,25 @@ def test_muon_fit_with_embedding_and_excluded_head_matches_keras(keras):
     _close(lmodel.get_weights(), kmodel.get_weights(), "fit")
     # momentum for all 5 variables, velocity for all but hidden/kernel
     assert len(lmodel.optimizer.variables) == len(kmodel.optimizer.variables) == 11
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("Lamb", {"learning_rate": 0.05, "weight_decay": 0.1}),
+        ("ScheduleFreeAdamW", {"learning_rate": 0.05, "warmup_steps": 3}),
+    ],
+    ids=str,
+)
+def test_kept_scratch_buffers_match_keras(keras, monkeypatch, name, kwargs):
+    """Large groups keep their temporaries between steps (forced here for
+    tiny ones); the numbers stay Keras's."""
+    from lamina.optimizers import _plan
+
+    monkeypatch.setattr(_plan, "_REUSE_NUMEL", 0)
+    inits, grads = _data(4)
+    kopt = _make(keras.optimizers, name, kwargs)
+    lopt = _make(optimizers, name, kwargs)
+    _run_both(keras, kopt, lopt, inits, grads)
+    (plan,) = lopt._plans.values()
+    assert len(plan[0]._scratch) == 3

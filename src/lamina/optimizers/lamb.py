@@ -83,11 +83,18 @@ class Lamb(Optimizer):
         m_correction = float(one - real(self.beta_1) ** t)
         v_correction = float(one - real(self.beta_2) ** t)
         torch._foreach_lerp_(m, grads, 1 - self.beta_1)
-        torch._foreach_lerp_(v, torch._foreach_mul(grads, grads), 1 - self.beta_2)
-        denom = torch._foreach_div(v, v_correction)
+        # Out-of-place results go to the group's kept scratch buffers (see
+        # `Group.elementwise`); `x * 1.0` is an exact copy, then divided in
+        # place as Keras divides.
+        torch._foreach_lerp_(
+            v, group.elementwise(0, torch.mul, grads, grads), 1 - self.beta_2
+        )
+        denom = group.elementwise(1, torch.mul, v, 1.0)
+        torch._foreach_div_(denom, v_correction)
         torch._foreach_sqrt_(denom)
         torch._foreach_add_(denom, self.epsilon)
-        update = torch._foreach_div(m, m_correction)
+        update = group.elementwise(2, torch.mul, m, 1.0)
+        torch._foreach_div_(update, m_correction)
         torch._foreach_div_(update, denom)
         w_norms = torch._foreach_norm(group.params)
         u_norms = torch._foreach_norm(update)
@@ -95,7 +102,7 @@ class Lamb(Optimizer):
             group.params, update, w_norms, u_norms, strict=True
         ):
             ratio = torch.where((w_norm > 0) & (u_norm > 0), w_norm / u_norm, 1.0)
-            var.sub_(u * (ratio * lr))
+            var.sub_(u.mul_(ratio * lr))
 
     def get_config(self) -> dict[str, Any]:
         return {

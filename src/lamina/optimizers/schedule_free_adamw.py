@@ -110,22 +110,27 @@ class ScheduleFreeAdamW(Optimizer):
             rate = rate * min(t / real(self.warmup_steps), one)
         beta_1, beta_2 = real(self.beta_1), real(self.beta_2)
         correction = float(one - beta_2**t)
-        torch._foreach_lerp_(v, torch._foreach_mul(grads, grads), float(one - beta_2))
-        denom = torch._foreach_div(v, correction)
+        # Out-of-place results go to the group's kept scratch buffers (see
+        # `Group.elementwise`), each set reused once its last value is spent;
+        # `x * 1.0` is an exact copy, then divided in place as Keras divides.
+        squares = group.elementwise(0, torch.mul, grads, grads)
+        torch._foreach_lerp_(v, squares, float(one - beta_2))
+        denom = group.elementwise(1, torch.mul, v, 1.0)
+        torch._foreach_div_(denom, correction)
         torch._foreach_sqrt_(denom)
         torch._foreach_add_(denom, float(real(self.epsilon)))
-        step_ = torch._foreach_mul(grads, float(rate))
-        torch._foreach_div_(step_, denom)
-        torch._foreach_sub_(z, step_)
+        steps = group.elementwise(2, torch.mul, grads, float(rate))
+        torch._foreach_div_(steps, denom)
+        torch._foreach_sub_(z, steps)
         # x_old = (y - (1 - beta_1) * z) / beta_1, from the updated z (see above)
         weight = one / t
-        x = torch._foreach_mul(z, float(one - beta_1))
+        x = group.elementwise(0, torch.mul, z, float(one - beta_1))
         torch._foreach_sub_(x, group.params)
         torch._foreach_div_(x, -float(beta_1))
         torch._foreach_mul_(x, float(one - weight))
-        torch._foreach_add_(x, torch._foreach_mul(z, float(weight)))
+        torch._foreach_add_(x, group.elementwise(1, torch.mul, z, float(weight)))
         torch._foreach_mul_(x, float(beta_1))
-        torch._foreach_add_(x, torch._foreach_mul(z, float(one - beta_1)))
+        torch._foreach_add_(x, group.elementwise(2, torch.mul, z, float(one - beta_1)))
         torch._foreach_copy_(group.params, x)
 
     def get_config(self) -> dict[str, Any]:
