@@ -606,3 +606,24 @@ def test_lamina_feature_space_file_loads_in_keras(keras, tmp_path):
         np.asarray(ref.preprocessors["a"](column)), fs(data)[:, :1].numpy(), rtol=1e-6
     )
     assert ref.preprocessors["d"].scale == 2.0
+
+
+@pytest.mark.parametrize("kind", ["string", "int64"])
+def test_adapted_lookup_vocabulary_is_a_keras_asset(tmp_path, kind):
+    # What a Keras-saved FeatureSpace (or model) with adapted lookups holds.
+    values = DATA["color"] if kind == "string" else DATA["n"]
+    inputs = lamina.Input((1,), dtype=kind, name="v")
+    lookup = layers.StringLookup() if kind == "string" else layers.IntegerLookup()
+    lookup.adapt(values)
+    vectors = layers.Flatten()(layers.Embedding(4, 2)(lookup(inputs)))
+    model = lamina.Model(inputs, vectors)
+    model.save(tmp_path / "m.keras")
+    with zipfile.ZipFile(tmp_path / "m.keras") as z:
+        name = next(n for n in z.namelist() if n.endswith("vocabulary.txt"))
+        lines = z.read(name).decode().split("\n")
+    assert lines == [str(t) for t in lookup.get_vocabulary()]
+    loaded = lamina.models.load_model(tmp_path / "m.keras")
+    column = values.reshape(-1, 1)
+    np.testing.assert_allclose(
+        loaded(column).detach().numpy(), model(column).detach().numpy()
+    )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import collections
 import math
+import os
+import tempfile
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,6 +19,8 @@ import torch
 
 from lamina.layers.base import Layer
 from lamina.layers.preprocessing._categorical import MODES, encode
+
+_VOCABULARY_FILE = "vocabulary.txt"  # Keras's asset name
 
 
 class IndexLookup(Layer):
@@ -161,6 +165,29 @@ class IndexLookup(Layer):
                     f"{len(tokens)}"
                 )
             self._set_idf(weights)
+
+    # -- files ------------------------------------------------------------------
+    def save_assets(self, dir_path: str) -> None:
+        """Writes an adapted vocabulary to `vocabulary.txt`, one token a line,
+        special tokens first (Keras's asset; a given vocabulary is in the config)."""
+        if self.input_vocabulary is not None:
+            return
+        text = "\n".join(str(t) for t in self.get_vocabulary())
+        fd, tmp = tempfile.mkstemp(dir=dir_path, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, os.path.join(dir_path, _VOCABULARY_FILE))
+
+    def load_assets(self, dir_path: str) -> None:
+        """Reads the vocabulary that `save_assets` (lamina's or Keras's) wrote."""
+        path = os.path.join(dir_path, _VOCABULARY_FILE)
+        if self.input_vocabulary is not None or not os.path.exists(path):
+            return
+        tokens = [self._normalize_token(t) for t in self._read_vocabulary_file(path)]
+        special = self.get_vocabulary()[: self._token_start_index()]
+        if tokens[: len(special)] == special:
+            tokens = tokens[len(special) :]
+        self._set_tokens(tokens)
 
     def _read_vocabulary_file(self, path: str) -> list:
         with open(path, encoding="utf-8") as f:
