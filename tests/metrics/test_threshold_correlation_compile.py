@@ -104,13 +104,16 @@ def test_monitor_auto_mode_maximises_the_new_metrics_as_keras_does(keras):
         "pearson_correlation",
         "concordance_correlation",
     ]
-    keras.backend.clear_session()  # the metrics get their default names
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
-    model.compile(loss="mse", metrics=_metrics(keras, ()))
-    model.evaluate(*_data()[:2], verbose=0)  # builds the compiled metrics
+    models = {}
+    for module in (keras, lamina):
+        module.backend.clear_session()  # the metrics get their default names
+        model = module.Sequential([module.Input((4,)), module.layers.Dense(3)])
+        model.compile(loss="mse", metrics=_metrics(module, ()))
+        model.evaluate(*_data()[:2], verbose=0)  # builds the compiled metrics
+        models[module] = model
     for name in names:
         keras_cb = keras.callbacks.EarlyStopping(monitor=f"val_{name}")
-        keras_cb.set_model(model)
+        keras_cb.set_model(models[keras])
         keras_cb._set_monitor_op()
         assert keras_cb.monitor_op is keras.ops.greater, name
         for callback in (
@@ -118,6 +121,7 @@ def test_monitor_auto_mode_maximises_the_new_metrics_as_keras_does(keras):
             lamina.callbacks.ReduceLROnPlateau(monitor=name),
             lamina.callbacks.ModelCheckpoint("m.keras", monitor=f"val_{name}"),
         ):
+            callback.set_model(models[lamina])  # where Keras resolves "auto"
             assert callback.mode == "max", (type(callback).__name__, name)
 
 
