@@ -18,7 +18,7 @@ from typing import Any
 
 import torch
 
-from lamina.export._export import export_model, trace
+from lamina.export._export import export_model, save_program, trace
 
 __all__ = ["ExportArchive", "export_model"]
 
@@ -118,7 +118,7 @@ class ExportArchive:
         shutil.rmtree(tmp, ignore_errors=True)
         os.makedirs(tmp)
         for name, program in self._endpoints.items():
-            torch.export.save(program, os.path.join(tmp, f"{name}.pt2"))
+            save_program(program, os.path.join(tmp, f"{name}.pt2"))
         for name, variables in self._collections.items():
             tensors = [v.detach().cpu().clone() for v in variables]
             torch.save(tensors, os.path.join(tmp, f"{name}.variables.pt"))

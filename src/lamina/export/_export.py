@@ -8,6 +8,7 @@ exported as a dynamic dimension, so the program takes any batch size.
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 import torch
@@ -124,6 +125,22 @@ def trace(model: Any, input_signature: Any = None, fn: Any = None) -> Any:
         model.train(was_training)
 
 
+def save_program(program: Any, path: str) -> None:
+    """`torch.export.save`, quiet about weights stored as permuted views.
+
+    Convolution kernels keep Keras's shape in torch's memory order (a permuted
+    view of a whole storage, see `layers/convolutional/_base_conv.py`). torch
+    counts only contiguous tensors as "complete" and warns before rebuilding
+    such a weight from its storage range, which here is the whole storage: the
+    weight is written and reloaded exactly (tests/export checks the reload).
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="No complete tensor found in the group"
+        )
+        torch.export.save(program, path)
+
+
 def _atomic_target(filepath: str) -> str:
     folder = os.path.dirname(os.path.abspath(filepath)) or "."
     os.makedirs(folder, exist_ok=True)
@@ -159,7 +176,7 @@ def export_model(
         )
     tmp = _atomic_target(filepath)
     if format == "torch":
-        torch.export.save(trace(model, input_signature), tmp)
+        save_program(trace(model, input_signature), tmp)
     else:
         _write_onnx(model, input_signature, tmp, kwargs.get("opset_version"))
     os.replace(tmp, filepath)
