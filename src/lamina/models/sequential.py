@@ -322,6 +322,7 @@ def _plain_layer(layer: Any) -> bool:
         and type(layer).compute_mask is Layer.compute_mask
         and layer.activity_regularizer is None
         and not layer._dtype_policy.mixed
+        and layer._remat_mode is None  # made in a RematScope: `forward` remats
     )
 
 

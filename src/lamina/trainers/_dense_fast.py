@@ -86,6 +86,8 @@ def _dense_supported(layer: Any, dense_type: type[Dense], kinds: dict) -> bool:
         return False
     if "call" in layer.__dict__ or layer._forward_hooks or layer._forward_pre_hooks:
         return False
+    if layer._remat_mode is not None:  # made in a RematScope: autograd's way
+        return False
     config = layer.get_config()
     if set(config) - _FREE_OPTIONS - _NONE_OPTIONS:
         return False
@@ -116,6 +118,7 @@ def plan_for(model: Any) -> DenseStep | None:
         or getattr(model, "jit_compile", False)
         or model._forward_hooks
         or model._forward_pre_hooks
+        or model._remat_mode is not None  # a RematScope asks for autograd's way
         or _scales_loss(getattr(model, "optimizer", None))
     ):
         return None
