@@ -11,7 +11,6 @@ Regenerate (drops stale entries, keeps reasons):
 
 EXCEPTIONS = {
     "keras.Quantizer": "out of scope: quantization; not planned by any issue",
-    "keras.RematScope": "out of scope: rematerialization; not planned by any issue",
     "keras.callbacks.OrbaxCheckpoint": "out of scope: Orbax is JAX's checkpoint library; lamina checkpoints are .keras files (ModelCheckpoint, BackupAndRestore)",
     "keras.distillation": "out of scope: knowledge distillation API; not planned by any issue",
     "keras.distillation.DistillationLoss": "out of scope: knowledge distillation API; not planned by any issue",
@@ -59,7 +58,6 @@ EXCEPTIONS = {
     "keras.quantizers.quantize_and_dequantize": "out of scope: int8/float8/GPTQ quantization; not planned by any issue",
     "keras.quantizers.serialize": "out of scope: int8/float8/GPTQ quantization; not planned by any issue",
     "keras.quantizers.unpack_int4": "out of scope: int8/float8/GPTQ quantization; not planned by any issue",
-    "keras.remat": "out of scope: rematerialization; not planned by any issue",
     "keras.utils.legacy": "out of scope: Keras 2 serialization shims",
     "keras.utils.legacy.deserialize_keras_object": "out of scope: Keras 2 serialization shims",
     "keras.utils.legacy.serialize_keras_object": "out of scope: Keras 2 serialization shims",

@@ -34,6 +34,7 @@ from lamina import (
 )
 from lamina._keras_alias import install_as_keras, uninstall_as_keras
 from lamina.backend import device
+from lamina.backend._remat import RematScope, remat
 from lamina.backend._scopes import StatelessScope, SymbolicScope, name_scope
 from lamina.backend.variable import Variable
 from lamina.dtype_policies import DTypePolicy, FloatDTypePolicy
@@ -69,6 +70,7 @@ __all__ = [
     "Operation",
     "Optimizer",
     "Regularizer",
+    "RematScope",
     "Sequential",
     "StatelessScope",
     "SymbolicScope",
@@ -97,6 +99,7 @@ __all__ = [
     "preprocessing",
     "random",
     "regularizers",
+    "remat",
     "saving",
     "tree",
     "uninstall_as_keras",
