@@ -61,8 +61,4 @@ EXCEPTIONS = {
     "keras.utils.legacy": "out of scope: Keras 2 serialization shims",
     "keras.utils.legacy.deserialize_keras_object": "out of scope: Keras 2 serialization shims",
     "keras.utils.legacy.serialize_keras_object": "out of scope: Keras 2 serialization shims",
-    "keras.wrappers": "out of scope: scikit-learn wrappers; not planned by any issue",
-    "keras.wrappers.SKLearnClassifier": "out of scope: scikit-learn wrappers; not planned by any issue",
-    "keras.wrappers.SKLearnRegressor": "out of scope: scikit-learn wrappers; not planned by any issue",
-    "keras.wrappers.SKLearnTransformer": "out of scope: scikit-learn wrappers; not planned by any issue",
 }

@@ -55,6 +55,16 @@ def version() -> str:
     return __version__
 
 
+def __getattr__(name: str) -> object:
+    """`lamina.wrappers` is imported on first use."""
+    if name == "wrappers":
+        # defers scikit-learn, which lamina.wrappers imports at its top
+        import lamina.wrappers
+
+        return lamina.wrappers
+    raise AttributeError(f"module 'lamina' has no attribute {name!r}")
+
+
 __all__ = [
     "DTypePolicy",
     "FloatDTypePolicy",
