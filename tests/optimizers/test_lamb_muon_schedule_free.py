@@ -33,6 +33,20 @@ CASES = [
     ("Muon", {"learning_rate": 0.05, "weight_decay": 0.3, "adam_weight_decay": None}),
     ("Muon", {"learning_rate": 0.05, "momentum": 0.5, "use_ema": True}),
     ("Muon", {"learning_rate": 0.05, "gradient_accumulation_steps": 2}),
+    # Keras moves the moving averages on every call, accumulating or not.
+    (
+        "Muon",
+        {"learning_rate": 0.05, "gradient_accumulation_steps": 2, "use_ema": True},
+    ),
+    (
+        "Lamb",
+        {
+            "learning_rate": 0.05,
+            "gradient_accumulation_steps": 2,
+            "use_ema": True,
+            "ema_overwrite_frequency": 2,
+        },
+    ),
 ]
 
 

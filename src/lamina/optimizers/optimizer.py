@@ -333,6 +333,8 @@ class Optimizer(KerasStyleMixin, OptimizerConfig):
             if (self._iterations + 1) % n != 0:
                 for group, g in zip(plan, grads, strict=True):
                     torch._foreach_add_(self._gather(self._accumulators, group), g)
+                if self.use_ema:  # Keras moves the averages on every call
+                    self._update_averages(self._update_count())
                 self._iterations += 1
                 return
             grads = self._take_accumulated(plan, grads, n)
