@@ -10,6 +10,8 @@ from lamina import callbacks, layers
 
 
 class FakeModel:
+    metrics = [lamina.metrics.Accuracy()]  # `mode="auto"` reads its direction
+
     def __init__(self):
         self.stop_training = False
         self.weights_now = [np.zeros(1)]
@@ -196,3 +198,63 @@ def test_verbose_zero_prints_nothing(capsys):
     model.evaluate(x, x[:, :1], verbose=0)
     model.predict(x, verbose=0)
     assert capsys.readouterr().out == ""
+
+
+def _auto_modes(lib, monitors):
+    """The mode each callback picks for `mode="auto"` after one epoch of fit."""
+    inp = lib.Input((3,))
+    model = lib.Model(inp, lib.layers.Dense(2, activation="softmax")(inp))
+    model.compile(
+        "sgd",
+        "categorical_crossentropy",
+        metrics=[
+            lib.metrics.F1Score(average="macro", name="f1"),
+            lib.metrics.MeanAbsoluteError(name="acc_err"),  # a name saying "acc"
+            lib.metrics.CategoricalAccuracy(name="zzz"),
+            lib.metrics.AUC(name="a2"),
+            "accuracy",
+            "mae",
+        ],
+    )
+    x = np.ones((4, 3), "float32")
+    y = np.eye(2, dtype="float32")[[0, 1, 0, 1]]
+    modes = {}
+    for monitor in monitors:
+        row = []
+        for cls in (lib.callbacks.EarlyStopping, lib.callbacks.ReduceLROnPlateau):
+            cb = cls(monitor=monitor)
+            model.fit(x, y, validation_data=(x, y), epochs=1, verbose=0, callbacks=[cb])
+            op = getattr(cb, "monitor_op", None)  # Keras keeps a comparison op
+            mode = cb.mode if op is None else getattr(op, "__name__", str(op))
+            row.append({"greater": "max", "less": "min"}.get(mode, mode))
+        modes[monitor] = row
+    return modes
+
+
+def test_auto_mode_follows_the_metric_direction_as_keras():
+    keras = pytest.importorskip("keras")
+    monitors = ["val_f1", "acc_err", "zzz", "val_a2", "val_accuracy", "mae", "loss"]
+    ours = _auto_modes(lamina, monitors)
+    assert ours == _auto_modes(keras, monitors)
+    assert ours["val_f1"] == ["max", "max"] and ours["acc_err"] == ["min", "min"]
+
+
+def test_auto_mode_refuses_a_metric_without_direction():
+    model = lamina.Sequential([lamina.Input((2,)), layers.Dense(1)])
+    model.compile("sgd", "mse", metrics=[lambda y, p: p.mean()])
+    x = np.ones((4, 2), "float32")
+    for cb in (
+        callbacks.EarlyStopping(monitor="lambda"),
+        callbacks.ReduceLROnPlateau(monitor="val_something"),
+    ):
+        assert cb.mode == "auto"
+        with pytest.raises(ValueError, match=r"Pass `mode='max'`.*`mode='min'`"):
+            model.fit(x, x[:, :1], epochs=1, verbose=0, callbacks=[cb])
+    explicit = callbacks.EarlyStopping(monitor="lambda", mode="max")
+    model.fit(x, x[:, :1], epochs=1, verbose=0, callbacks=[explicit])
+    assert explicit.mode == "max" and explicit.best is not None
+    # a per-output loss (Keras refuses `out_loss`) is minimized
+    assert callbacks.EarlyStopping(monitor="val_out_loss").mode == "auto"
+    cb = callbacks.EarlyStopping(monitor="val_out_loss")
+    cb.set_model(model)
+    assert cb.mode == "min"

@@ -11,6 +11,8 @@ from lamina import callbacks, layers, optimizers
 class FakeModel:
     """Just enough model for a callback: an optimizer and `stop_training`."""
 
+    metrics = [lamina.metrics.Accuracy()]  # `mode="auto"` reads its direction
+
     def __init__(self, optimizer):
         self.optimizer = optimizer
         self.stop_training = False
@@ -73,8 +75,8 @@ def test_reduce_lr_on_plateau_exact_epochs():
 
 def test_reduce_lr_on_plateau_max_mode_for_accuracy():
     cb = callbacks.ReduceLROnPlateau(monitor="val_accuracy", patience=1)
-    assert cb.mode == "max"
     rates = _drive(cb, optimizers.SGD(0.1), [0.5, 0.6, 0.6, 0.7], "val_accuracy")
+    assert cb.mode == "max"
     np.testing.assert_allclose(rates, [0.1, 0.1, 0.1, 0.01], rtol=1e-6)
 
 

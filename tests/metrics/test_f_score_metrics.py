@@ -276,8 +276,16 @@ def test_fit_with_per_class_scores_logs_a_vector(keras):
 def test_callbacks_maximize_f_scores_like_keras(keras, name):
     """Keras's `mode="auto"` maximizes a metric whose `_direction` is "up"."""
     assert metrics.F1Score()._direction == keras.metrics.F1Score()._direction == "up"
-    assert lamina.callbacks.EarlyStopping(monitor=f"val_{name}").mode == "max"
-    assert lamina.callbacks.ReduceLROnPlateau(monitor=name).mode == "max"
+    metric = {"f1_score": metrics.F1Score, "fbeta_score": metrics.FBetaScore}[name]
+    model = lamina.Sequential([lamina.Input((2,)), lamina.layers.Dense(2)])
+    model.compile(loss="mse", metrics=[metric(name=name)])
+    model.evaluate(np.zeros((2, 2)), np.zeros((2, 2)), verbose=0)  # builds them
+    for callback in (
+        lamina.callbacks.EarlyStopping(monitor=f"val_{name}"),
+        lamina.callbacks.ReduceLROnPlateau(monitor=name),
+    ):
+        callback.set_model(model)
+        assert callback.mode == "max"
 
 
 def test_progress_line_shows_the_mean_of_per_class_scores(capsys):

@@ -384,9 +384,23 @@ def test_callbacks_maximize_iou_like_keras(keras, name):
     """Keras's `mode="auto"` maximizes a metric whose `_direction` is "up"."""
     assert metrics.BinaryIoU()._direction == keras.metrics.BinaryIoU()._direction
     assert metrics.MeanIoU(2)._direction == "up"
-    assert lamina.callbacks.EarlyStopping(monitor=f"val_{name}").mode == "max"
-    checkpoint = lamina.callbacks.ModelCheckpoint("m.keras", monitor=name)
-    assert checkpoint.mode == "max"
+    metric = {
+        "io_u": lambda: metrics.IoU(2, [0], name=name),
+        "binary_io_u": lambda: metrics.BinaryIoU(name=name),
+        "mean_io_u": lambda: metrics.MeanIoU(2, name=name),
+        "one_hot_io_u": lambda: metrics.OneHotIoU(2, [0], name=name),
+        "one_hot_mean_io_u": lambda: metrics.OneHotMeanIoU(2, name=name),
+    }[name]()
+    model = lamina.Sequential([lamina.Input((2,)), lamina.layers.Dense(2)])
+    model.compile(loss="mse", metrics=[metric])
+    model.evaluate(np.zeros((2, 2)), np.zeros((2, 2)), verbose=0)  # builds them
+    for callback in (
+        lamina.callbacks.EarlyStopping(monitor=f"val_{name}"),
+        lamina.callbacks.ModelCheckpoint("m.keras", monitor=name),
+    ):
+        assert callback.mode == "auto"  # resolved once the model is known
+        callback.set_model(model)
+        assert callback.mode == "max"
 
 
 def test_keras_files_keep_the_compiled_metrics_both_ways(keras, tmp_path):

@@ -2,33 +2,75 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 from typing import Any
 
 from lamina.callbacks.callback import Callback
 
-_MAX_WORDS = (
-    "acc", "accuracy", "auc", "precision", "recall", "r2_score", "true_",
-    "sensitivity", "specificity", "correlation", "io_u", "f1_score", "fbeta_score",
-)  # fmt: skip
 
-
-def monitor_mode(monitor: str, mode: str) -> str:
-    """Resolves `mode="auto"` to `"min"` or `"max"` from the metric's name."""
+def check_mode(mode: str) -> str:
+    """`mode` as given, when it is one of Keras's three."""
     if mode not in ("auto", "min", "max"):
         raise ValueError(
             f"`mode` must be one of 'auto', 'min', 'max'. Received: mode={mode!r}"
         )
-    if mode != "auto":
-        return mode
+    return mode
+
+
+def _metrics_named(metrics: Any, name: str) -> Any:
+    """The model's metric called `name`, looking inside containers (the
+    compiled metrics), or None."""
+    for metric in metrics:
+        if getattr(metric, "name", None) == name:
+            return metric
+        inner = getattr(metric, "metrics", None)
+        if isinstance(inner, (list, tuple)) and inner:
+            found = _metrics_named(inner, name)
+            if found is not None:
+                return found
+    return None
+
+
+def auto_mode(callback: Callback, monitor: str) -> str:
+    """`"min"` or `"max"` for `mode="auto"`, as Keras decides it once the
+    model's metrics exist: a loss is minimized, a metric follows its
+    `_direction` ("up" or "down"); anything else is refused."""
     name = monitor.removeprefix("val_")
-    if "loss" in name or "error" in name:
+    if name == "loss" or name.endswith("_loss"):  # Keras refuses `out_loss`
         return "min"
-    return "max" if any(w in name for w in _MAX_WORDS) else "min"
+    model = getattr(callback, "model", None)
+    metric = _metrics_named(getattr(model, "metrics", None) or [], name)
+    direction = getattr(metric, "_direction", None)
+    if direction in ("up", "down"):
+        return "max" if direction == "up" else "min"
+    raise ValueError(
+        f"{type(callback).__name__} callback received monitor={monitor}, but "
+        "whether that metric should be maximized or minimized cannot be told "
+        "automatically (it is not a loss, nor a metric of the model with a known "
+        "direction). Pass `mode='max'` in order to monitor based on the highest "
+        "metric value, or pass `mode='min'` in order to use the lowest value."
+    )
 
 
-class EarlyStopping(Callback):
+class MonitorMode:
+    """`mode` for callbacks that watch `monitor`; `"auto"` is resolved at the
+    first epoch end, from the model's metrics, as in Keras."""
+
+    monitor: str
+    _mode = "auto"
+
+    @property
+    def mode(self) -> str:
+        if self._mode == "auto" and getattr(self, "model", None) is not None:
+            self._mode = auto_mode(self, self.monitor)  # type: ignore[arg-type]
+        return self._mode
+
+    @mode.setter
+    def mode(self, value: str) -> None:
+        self._mode = check_mode(value)
+
+
+class EarlyStopping(MonitorMode, Callback):
     """Stops training when `monitor` has not improved for `patience` epochs.
 
     Args:
@@ -36,7 +78,10 @@ class EarlyStopping(Callback):
         min_delta: smallest change that counts as an improvement.
         patience: epochs without improvement before stopping.
         verbose: 1 prints a message when training stops.
-        mode: `"auto"`, `"min"` or `"max"`.
+        mode: `"auto"`, `"min"` or `"max"`. `"auto"` minimizes a loss and follows
+            the direction of the model's metric of that name (accuracy, AUC, IoU up;
+            errors and crossentropies down), decided at the first epoch end; a
+            metric without a known direction needs `mode` said.
         baseline: value the quantity must beat; training stops if it does not
             within `patience` epochs.
         restore_best_weights: restore the weights of the best epoch on stopping.
@@ -61,29 +106,30 @@ class EarlyStopping(Callback):
         self.baseline = baseline
         self.restore_best_weights = restore_best_weights
         self.start_from_epoch = start_from_epoch
-        self.mode = monitor_mode(monitor, mode)
-        self.min_delta = abs(min_delta) if self.mode == "max" else -abs(min_delta)
+        self.mode = mode
+        self.min_delta = abs(min_delta)
         self.wait = 0
         self.stopped_epoch = 0
         self.best_weights: list | None = None
         self.best_epoch = 0
-        self.best = math.inf if self.mode == "min" else -math.inf
+        self.best: float | None = None
 
     def _improved(self, value: float, reference: float | None) -> bool:
         if reference is None:
             return True
         if self.mode == "min":
-            return value - self.min_delta < reference
+            return value + self.min_delta < reference
         return value - self.min_delta > reference
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         self.wait = 0
         self.stopped_epoch = 0
-        self.best = math.inf if self.mode == "min" else -math.inf
+        self.best = None
         self.best_weights = None
         self.best_epoch = 0
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self.mode  # noqa: B018 - resolves mode="auto" now, as Keras does
         current = self._current(logs)
         if current is None or epoch < self.start_from_epoch:
             return

@@ -8,10 +8,10 @@ import warnings
 from typing import Any
 
 from lamina.callbacks.callback import Callback
-from lamina.callbacks.early_stopping import monitor_mode
+from lamina.callbacks.early_stopping import MonitorMode
 
 
-class ModelCheckpoint(Callback):
+class ModelCheckpoint(MonitorMode, Callback):
     """Saves the model (`.keras`) or its weights (`.weights.h5`) as it trains.
 
     `filepath` may hold `str.format` fields filled from the epoch (counted from
@@ -25,7 +25,8 @@ class ModelCheckpoint(Callback):
         verbose: 1 prints a line for each save decision.
         save_best_only: save only when `monitor` improves on the best so far.
         save_weights_only: save the weights only (`model.save_weights`).
-        mode: `"min"`, `"max"` or `"auto"` (from the monitored name).
+        mode: `"min"`, `"max"` or `"auto"` (a loss is minimized, a metric follows
+            its direction; see `EarlyStopping`).
         save_freq: `"epoch"`, or save every this many batches.
         initial_value_threshold: a value `monitor` must beat for the first save.
 
@@ -71,7 +72,7 @@ class ModelCheckpoint(Callback):
                 stacklevel=2,
             )
             mode = "auto"
-        self.mode = monitor_mode(monitor, mode)
+        self.mode = mode
         self.save_freq = save_freq
         self.initial_value_threshold = initial_value_threshold
         self.best = initial_value_threshold

@@ -9,10 +9,10 @@ import numpy as np
 
 from lamina.callbacks._learning_rate import get_lr, log_learning_rates, optimizers_of
 from lamina.callbacks.callback import Callback
-from lamina.callbacks.early_stopping import monitor_mode
+from lamina.callbacks.early_stopping import MonitorMode
 
 
-class ReduceLROnPlateau(Callback):
+class ReduceLROnPlateau(MonitorMode, Callback):
     """Multiplies the learning rate by `factor` after `patience` flat epochs.
 
     An epoch improves when the monitored value beats the best so far by more
@@ -58,7 +58,7 @@ class ReduceLROnPlateau(Callback):
         self.factor = factor
         self.patience = patience
         self.verbose = verbose
-        self.mode = monitor_mode(monitor, mode)
+        self.mode = mode
         self.min_delta = abs(min_delta)
         self.cooldown = cooldown
         self.min_lr = min_lr
@@ -86,6 +86,7 @@ class ReduceLROnPlateau(Callback):
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         logs = {} if logs is None else logs
         log_learning_rates(self.model, logs)
+        self.mode  # noqa: B018 - resolves mode="auto" now, as Keras does
         current = logs.get(self.monitor)
         if current is None:
             warnings.warn(

@@ -102,6 +102,8 @@ class Accuracy(MeanMetricWrapper):
     0.75
     """
 
+    _direction = "up"  # for callbacks' mode="auto", as Keras
+
     def __init__(
         self,
         name: str | None = "accuracy",
@@ -122,6 +124,8 @@ class BinaryAccuracy(MeanMetricWrapper):
         dtype: dtype of the state and result.
         threshold: predictions above it count as 1.
     """
+
+    _direction = "up"  # for callbacks' mode="auto", as Keras
 
     def __init__(
         self,
@@ -145,6 +149,8 @@ class CategoricalAccuracy(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
+    _direction = "up"  # for callbacks' mode="auto", as Keras
+
     def __init__(
         self,
         name: str | None = "categorical_accuracy",
@@ -164,6 +170,8 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
         name: name of the metric (default `"sparse_categorical_accuracy"`).
         dtype: dtype of the state and result.
     """
+
+    _direction = "up"  # for callbacks' mode="auto", as Keras
 
     def __init__(
         self,
@@ -185,6 +193,8 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
         name: name of the metric (default `"top_k_categorical_accuracy"`).
         dtype: dtype of the state and result.
     """
+
+    _direction = "up"  # for callbacks' mode="auto", as Keras
 
     def __init__(
         self,
@@ -209,6 +219,8 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
         dtype: dtype of the state and result.
         from_sorted_ids: whether `y_pred` holds class ids sorted by score.
     """
+
+    _direction = "up"  # for callbacks' mode="auto", as Keras
 
     def __init__(
         self,

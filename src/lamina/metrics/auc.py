@@ -66,6 +66,8 @@ class AUC(Metric):
     0.75
     """
 
+    _direction = "up"  # for callbacks' mode="auto", as Keras
+
     def __init__(
         self,
         num_thresholds: int = 200,

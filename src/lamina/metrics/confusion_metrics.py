@@ -197,6 +197,8 @@ class Precision(_PrecisionRecall):
     0.6666666865348816
     """
 
+    _direction = "up"  # for callbacks' mode="auto", as Keras
+
     _counts = ("tp", "fp")
 
 
@@ -212,5 +214,7 @@ class Recall(_PrecisionRecall):
         name: name of the metric (default `"recall"`, made unique).
         dtype: dtype of the state and result.
     """
+
+    _direction = "up"  # for callbacks' mode="auto", as Keras
 
     _counts = ("tp", "fn")

@@ -147,6 +147,8 @@ class BinaryCrossentropy(MeanMetricWrapper):
         label_smoothing: squeeze labels towards 0.5 by this amount.
     """
 
+    _direction = "down"  # for callbacks' mode="auto", as Keras
+
     def __init__(
         self,
         name: str | None = "binary_crossentropy",
@@ -173,6 +175,8 @@ class CategoricalCrossentropy(MeanMetricWrapper):
         label_smoothing: mix labels with the uniform distribution by this amount.
         axis: the class axis.
     """
+
+    _direction = "down"  # for callbacks' mode="auto", as Keras
 
     def __init__(
         self,
@@ -203,6 +207,8 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
         axis: the class axis.
     """
 
+    _direction = "down"  # for callbacks' mode="auto", as Keras
+
     def __init__(
         self,
         name: str | None = "sparse_categorical_crossentropy",
@@ -229,6 +235,8 @@ class KLDivergence(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
+    _direction = "down"  # for callbacks' mode="auto", as Keras
+
     def __init__(
         self,
         name: str | None = "kl_divergence",
@@ -248,6 +256,8 @@ class Poisson(MeanMetricWrapper):
         name: name of the metric (default `"poisson"`).
         dtype: dtype of the state and result.
     """
+
+    _direction = "down"  # for callbacks' mode="auto", as Keras
 
     def __init__(
         self,
@@ -269,6 +279,8 @@ class Hinge(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
+    _direction = "down"  # for callbacks' mode="auto", as Keras
+
     def __init__(
         self,
         name: str | None = "hinge",
@@ -289,6 +301,8 @@ class SquaredHinge(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
+    _direction = "down"  # for callbacks' mode="auto", as Keras
+
     def __init__(
         self,
         name: str | None = "squared_hinge",
@@ -308,6 +322,8 @@ class CategoricalHinge(MeanMetricWrapper):
         name: name of the metric (default `"categorical_hinge"`).
         dtype: dtype of the state and result.
     """
+
+    _direction = "down"  # for callbacks' mode="auto", as Keras
 
     def __init__(
         self,

@@ -29,6 +29,8 @@ class R2Score(Metric):
         dtype: dtype of the state and result.
     """
 
+    _direction = "up"  # for callbacks' mode="auto", as Keras
+
     def __init__(
         self,
         class_aggregation: str | None = "uniform_average",

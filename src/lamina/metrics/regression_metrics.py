@@ -75,6 +75,8 @@ class MeanSquaredError(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
+    _direction = "down"  # for callbacks' mode="auto", as Keras
+
     def __init__(
         self,
         name: str | None = "mean_squared_error",
@@ -100,6 +102,8 @@ class MeanAbsoluteError(MeanMetricWrapper):
     0.5
     """
 
+    _direction = "down"  # for callbacks' mode="auto", as Keras
+
     def __init__(
         self,
         name: str | None = "mean_absolute_error",
@@ -119,6 +123,8 @@ class MeanAbsolutePercentageError(MeanMetricWrapper):
         name: name of the metric (default `"mean_absolute_percentage_error"`).
         dtype: dtype of the state and result.
     """
+
+    _direction = "down"  # for callbacks' mode="auto", as Keras
 
     def __init__(
         self,
@@ -140,6 +146,8 @@ class MeanSquaredLogarithmicError(MeanMetricWrapper):
         dtype: dtype of the state and result.
     """
 
+    _direction = "down"  # for callbacks' mode="auto", as Keras
+
     def __init__(
         self,
         name: str | None = "mean_squared_logarithmic_error",
@@ -159,6 +167,8 @@ class LogCoshError(MeanMetricWrapper):
         name: name of the metric (default `"logcosh"`).
         dtype: dtype of the state and result.
     """
+
+    _direction = "down"  # for callbacks' mode="auto", as Keras
 
     def __init__(
         self,
@@ -180,6 +190,8 @@ class CosineSimilarity(MeanMetricWrapper):
         dtype: dtype of the state and result.
         axis: axis along which the similarity is computed.
     """
+
+    _direction = "up"  # for callbacks' mode="auto", as Keras
 
     def __init__(
         self,
@@ -209,6 +221,8 @@ class RootMeanSquaredError(Mean):
         name: name of the metric (default `"root_mean_squared_error"`).
         dtype: dtype of the state and result.
     """
+
+    _direction = "down"  # for callbacks' mode="auto", as Keras
 
     def __init__(
         self, name: str = "root_mean_squared_error", dtype: Any = None
