@@ -199,3 +199,24 @@ def test_data_parallel_reduction_runs_before_the_finite_check():
     opt.apply([torch.full((2,), 4.0)], [w])
     assert calls == [1]
     np.testing.assert_array_equal(w.detach().numpy(), [-2.0, -2.0])
+
+
+def test_compile_takes_an_explicit_loss_scale_optimizer():
+    """Under mixed_float16 compile wraps a plain optimizer, and keeps one the
+    user wrapped (no second wrapper); the scaled fit trains."""
+    lamina.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        x = np.random.default_rng(0).normal(size=(16, 3)).astype("float32")
+        y = x.sum(axis=1, keepdims=True)
+        model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+        mine = LSO(optimizers.SGD(0.05), initial_scale=64.0)
+        model.compile(optimizer=mine, loss="mse")
+        assert model.optimizer is mine
+        history = model.fit(x, y, epochs=3, batch_size=4, verbose=0)
+        assert history.history["loss"][-1] < history.history["loss"][0]
+        assert int(mine.iterations) == 12
+        model.compile(optimizer="sgd", loss="mse")
+        assert type(model.optimizer) is LSO
+        assert type(model.optimizer.inner_optimizer) is optimizers.SGD
+    finally:
+        lamina.mixed_precision.set_global_policy("float32")
