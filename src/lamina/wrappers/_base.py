@@ -54,6 +54,11 @@ try:
 except ImportError:
     validate_data = None
 
+try:
+    from sklearn.utils.metadata_routing import MetadataRequest  # >= 1.3
+except ImportError:
+    MetadataRequest = None
+
 
 def _validate_data(estimator: Any, *args: Any, **kwargs: Any) -> Any:
     """sklearn's input validation: 2-D numeric `X`, `n_features_in_`, 1-D `y`."""
@@ -119,12 +124,45 @@ class SKLBase(BaseEstimator):
         A `Model` instance is passed on as it is (it is cloned at `fit`); the
         keyword dictionaries are copied.
         """
-        return type(self)(
+        new = type(self)(
             model=self.model,
             warm_start=self.warm_start,
             model_kwargs=copy.deepcopy(self.model_kwargs),
             fit_kwargs=copy.deepcopy(self.fit_kwargs),
         )
+        if hasattr(self, "_metadata_request"):  # set by set_fit_request
+            new._metadata_request = copy.deepcopy(self._metadata_request)
+        return new
+
+    def set_fit_request(self, **kwargs: Any) -> SKLBase:
+        """Requests metadata for `fit` from meta-estimators (`GridSearchCV`).
+
+        Needs `sklearn.set_config(enable_metadata_routing=True)`. Requested
+        metadata, e.g. `sample_weight`, reaches `model.fit`.
+
+        Args:
+            **kwargs: `param_name=alias`, the alias one of `True`, `False`,
+                `None` or a string.
+
+        Returns:
+            The wrapper itself.
+
+        Raises:
+            RuntimeError: when metadata routing is not enabled.
+        """
+        if MetadataRequest is None or not sklearn.get_config().get(
+            "enable_metadata_routing", False
+        ):
+            raise RuntimeError(
+                "This method is only available when metadata routing is "
+                "enabled. You can enable it using "
+                "sklearn.set_config(enable_metadata_routing=True)."
+            )
+        request = MetadataRequest(owner=type(self).__name__)
+        for param, alias in kwargs.items():
+            request.fit.add_request(param=param, alias=alias)
+        self._metadata_request = request
+        return self
 
     @property
     def epoch_(self) -> int:
@@ -171,7 +209,12 @@ class SKLBase(BaseEstimator):
     def _raw_predict(self, X: Any) -> np.ndarray:
         check_is_fitted(self)
         X = _validate_data(self, X, reset=False)
-        return np.asarray(self.model_.predict(X))
+        outputs = self.model_.predict(X)
+        if isinstance(outputs, (list, tuple)) and len(outputs) == 1:
+            # A functional model built with `outputs=[y]` predicts a list of
+            # one array in lamina, the array itself in Keras.
+            outputs = outputs[0]
+        return np.asarray(outputs)
 
     def predict(self, X: Any) -> np.ndarray:
         """Predicts with the fitted model.
