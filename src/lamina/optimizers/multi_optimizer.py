@@ -10,14 +10,10 @@ import numpy as np
 import torch
 
 from lamina._identifiers import serialize_object
+from lamina.optimizers._paths import variable_path
 from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from lamina.optimizers.optimizer import Optimizer
 from lamina.saving import serialization_lib
-
-
-def _variable_path(variable: torch.Tensor) -> str:
-    """Returns the variable's path (`dense/kernel`), else its name, else ""."""
-    return str(getattr(variable, "path", None) or getattr(variable, "name", None) or "")
 
 
 def _check_inner(optimizer: Any, where: str) -> None:
@@ -136,7 +132,7 @@ class OptimizerMap(MutableMapping[str, Optimizer]):
 
     def __call__(self, variable: torch.Tensor) -> Optimizer:
         """Returns the optimizer of `variable`'s path."""
-        return self[_variable_path(variable)]
+        return self[variable_path(variable)]
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -279,7 +275,7 @@ class MultiOptimizer(Optimizer):
         groups: dict[int, list[torch.Tensor]] = {}
         for var in variables:
             optimizer = self._optimizer_map(var)
-            _check_inner(optimizer, f"the optimizer of {_variable_path(var)!r}")
+            _check_inner(optimizer, f"the optimizer of {variable_path(var)!r}")
             index = self._adopt(optimizer)
             self._var_to_optimizer[id(var)] = index
             groups.setdefault(index, []).append(var)

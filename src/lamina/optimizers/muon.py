@@ -10,14 +10,10 @@ from typing import Any
 import numpy as np
 import torch
 
+from lamina.optimizers._paths import variable_path
 from lamina.optimizers._plan import Group
 from lamina.optimizers.adam import _adam_step_size
 from lamina.optimizers.optimizer import Optimizer, _short_name
-
-
-def _variable_path(variable: torch.Tensor) -> str:
-    """Returns the variable's Keras path (`dense/kernel`), else its name, else ""."""
-    return str(getattr(variable, "path", None) or getattr(variable, "name", None) or "")
 
 
 class Muon(Optimizer):
@@ -57,6 +53,10 @@ class Muon(Optimizer):
         ns_steps: the number of Newton-Schulz iterations.
         nesterov: use Nesterov momentum for the Muon direction.
         rms_rate: the Moonlight update scale, or `None` for none.
+
+    Raises:
+        ValueError: for a negative `adam_weight_decay`, an `exclude_layers`
+            that is not a list of strings, or a negative `ns_steps`.
     """
 
     def __init__(
@@ -124,7 +124,7 @@ class Muon(Optimizer):
         """Whether `variable` takes the Adam step instead of the Muon step."""
         if variable.dim() != 2:
             return True
-        path = _variable_path(variable)
+        path = variable_path(variable)
         if self.exclude_embeddings and "embedding" in path.lower():
             return True
         return any(re.search(pattern, path) for pattern in self.exclude_layers)
