@@ -72,17 +72,21 @@ def test_max_num_bounding_boxes_pads_and_truncates():
         "labels": np.ones((2, 3), "float32"),
     }
     data = {"images": np.ones((2, 4, 4, 3), "float32"), "bounding_boxes": boxes}
-    padded = layers.MaxNumBoundingBoxes(5, fill_value=-2)(data)["bounding_boxes"]
+    padded = layers.MaxNumBoundingBoxes(5, fill_value=-2, bounding_box_format="xyxy")(
+        data
+    )["bounding_boxes"]
     assert tuple(padded["boxes"].shape) == (2, 5, 4)
     assert _np(padded["labels"])[0].tolist() == [1, 1, 1, -2, -2]
-    cut = layers.MaxNumBoundingBoxes(2)(data)["bounding_boxes"]
+    cut = layers.MaxNumBoundingBoxes(2, bounding_box_format="xyxy")(data)[
+        "bounding_boxes"
+    ]
     assert tuple(cut["labels"].shape) == (2, 2)
     bad = {
         "images": data["images"],
         "bounding_boxes": {**boxes, "scores": boxes["labels"]},
     }
     with pytest.raises(KeyError, match="unsupported keys in `bounding_boxes`"):
-        layers.MaxNumBoundingBoxes(2)(bad)
+        layers.MaxNumBoundingBoxes(2, bounding_box_format="xyxy")(bad)
 
 
 @pytest.mark.parametrize(

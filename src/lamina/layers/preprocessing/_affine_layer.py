@@ -45,12 +45,38 @@ class AffineAugmentation(RandomImageLayer):
         """`(B, 8)` transforms mapping output pixels to input points."""
         raise NotImplementedError
 
-    def _augment(self, x: torch.Tensor) -> torch.Tensor:
-        if x.device.type == "meta":
+    def _draw(self, x: torch.Tensor, training: Any) -> dict | None:
+        """`{"matrix": (B, 8)}` in training (None in inference)."""
+        if not training or x.device.type == "meta":
+            return None
+        return {"matrix": self._matrix(x)}
+
+    def _apply(self, x: torch.Tensor, transform: dict | None) -> torch.Tensor:
+        if transform is None:
             return x
         return affine_transform(
-            x, self._matrix(x), self.interpolation, self.fill_mode, self.fill_value
+            x,
+            transform["matrix"],
+            self.interpolation,
+            self.fill_mode,
+            self.fill_value,
         )
+
+    def _augment(self, x: torch.Tensor) -> torch.Tensor:
+        return self._apply(x, self._draw(x, True))
+
+    def _apply_masks(self, masks: torch.Tensor, transform: dict | None) -> torch.Tensor:
+        """Masks resampled with nearest neighbours, in their own dtype (Keras)."""
+        if transform is None:
+            return masks
+        out = affine_transform(
+            masks.to(torch.float32),
+            transform["matrix"],
+            "nearest",
+            self.fill_mode,
+            self.fill_value,
+        )
+        return out if masks.is_floating_point() else out.round().to(masks.dtype)
 
     def _affine_config(self) -> dict:
         return {

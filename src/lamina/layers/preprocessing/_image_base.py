@@ -18,14 +18,32 @@ import torch
 
 from lamina.layers.base import Layer
 from lamina.layers.convolutional import _conv_utils as cu
+from lamina.layers.preprocessing._bounding_boxes import (
+    SUPPORTED_FORMATS,
+    convert_format,
+)
 
 
 class ImageLayer(Layer):
     """Base of the image layers: data format, rank handling and the output dtype."""
 
-    def __init__(self, data_format: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data_format: str | None = None,
+        bounding_box_format: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.data_format = cu.normalize_data_format(data_format)
+        if bounding_box_format is not None and (
+            not isinstance(bounding_box_format, str)
+            or bounding_box_format.lower() not in SUPPORTED_FORMATS
+        ):
+            raise ValueError(
+                f"Layer {type(self).__name__} got an unknown `bounding_box_format`: "
+                f"{bounding_box_format!r}. Expected one of {list(SUPPORTED_FORMATS)}."
+            )
+        self.bounding_box_format = bounding_box_format
         self.built = True
 
     def _as_batch(self, images: torch.Tensor) -> tuple[torch.Tensor, bool]:
@@ -47,7 +65,129 @@ class ImageLayer(Layer):
         return x[0] if single else x
 
     def _config(self) -> dict:
-        return {**super().get_config(), "data_format": self.data_format}
+        config = {**super().get_config(), "data_format": self.data_format}
+        if self.bounding_box_format is not None:  # as Keras: only when set
+            config["bounding_box_format"] = self.bounding_box_format
+        return config
+
+    # ---- dict inputs: {"images", "bounding_boxes", "segmentation_masks", ...}
+    # Only a dict input takes this path; plain image tensors never reach it.
+    # A layer that supports dicts overrides `_draw`, `_apply`, `_apply_masks`
+    # and `_apply_boxes`; the transformation drawn once serves every entry.
+
+    def _convert_inputs(self, inputs: Any) -> Any:
+        if isinstance(inputs, dict):  # nested {"bounding_boxes": {...}}
+            return {k: self._convert_inputs(v) for k, v in inputs.items()}
+        return super()._convert_inputs(inputs)
+
+    def _draw(self, x: torch.Tensor, training: Any) -> Any:
+        """The transformation of the channels-last batch `x` (None: identity)."""
+        raise NotImplementedError(
+            f"Layer {type(self).__name__} does not support dict inputs "
+            "(images with bounding boxes or segmentation masks) yet. Pass the "
+            "images tensor alone."
+        )
+
+    def _apply(self, x: torch.Tensor, transform: Any) -> torch.Tensor:
+        """The channels-last batch `x` after `transform`."""
+        raise NotImplementedError
+
+    def _apply_masks(self, masks: torch.Tensor, transform: Any) -> torch.Tensor:
+        """Segmentation masks (channels-last batch) after `transform`."""
+        raise NotImplementedError
+
+    def _apply_boxes(
+        self, boxes: dict, transform: Any, height: int, width: int
+    ) -> dict:
+        """`{"boxes": (B, N, 4) float32 in bounding_box_format, "labels": ...}`
+        after `transform`, for input images of `height` x `width`."""
+        raise NotImplementedError
+
+    def _masks_batch(self, masks: Any, single: bool) -> torch.Tensor:
+        masks = torch.as_tensor(masks)
+        if masks.dim() != (3 if single else 4):
+            raise ValueError(
+                f"Layer '{self.name}' expects `segmentation_masks` of the images' "
+                f"rank ({3 if single else 4}). Received: segmentation_masks.shape="
+                f"{tuple(masks.shape)}"
+            )
+        m = masks.unsqueeze(0) if single else masks
+        return m.permute(0, 2, 3, 1) if self.data_format == "channels_first" else m
+
+    def _call_dict(self, data: dict, training: Any = True) -> dict:
+        if "images" not in data:
+            raise ValueError(
+                f"Layer '{self.name}' received a dict without an 'images' entry. "
+                "Expected {'images': ..., 'bounding_boxes': {'boxes': ..., "
+                f"'labels': ...}}, 'segmentation_masks': ...}}. Received keys: "
+                f"{sorted(data)}"
+            )
+        x, single = self._as_batch(torch.as_tensor(data["images"]))
+        height, width = int(x.shape[1]), int(x.shape[2])
+        transform = self._draw(x, training)
+        out = dict(data)
+        out["images"] = self._from_batch(self._apply(x, transform), single)
+        if "bounding_boxes" in data:
+            self._require_box_format()
+            boxes = dense_boxes(data["bounding_boxes"], single)
+            boxes = self._apply_boxes(boxes, transform, height, width)
+            if single:
+                boxes = {
+                    k: v[0] if k in ("boxes", "labels") else v for k, v in boxes.items()
+                }
+            out["bounding_boxes"] = boxes
+        if "segmentation_masks" in data:
+            masks = self._masks_batch(data["segmentation_masks"], single)
+            out["segmentation_masks"] = self._from_batch(
+                self._apply_masks(masks, transform), single
+            )
+        if "labels" in data:  # class labels follow the image unchanged
+            out["labels"] = torch.as_tensor(data["labels"])
+        return out
+
+    def _require_box_format(self) -> None:
+        if not self.bounding_box_format:
+            raise ValueError(
+                "You passed an input with a 'bounding_boxes' key, but you "
+                "didn't specify a bounding box format. Pass a "
+                f"`bounding_box_format` argument to your {type(self).__name__} "
+                "layer, e.g. `bounding_box_format='xyxy'`."
+            )
+
+    def _to_xyxy(self, boxes: dict, height: Any, width: Any) -> dict:
+        return convert_format(
+            dict(boxes), self.bounding_box_format, "xyxy", height, width
+        )
+
+    def _from_xyxy(self, boxes: dict, height: Any, width: Any) -> dict:
+        return convert_format(
+            dict(boxes), "xyxy", self.bounding_box_format, height, width
+        )
+
+
+def dense_boxes(boxes: Any, single: bool) -> dict:
+    """`bounding_boxes` checked, as tensors (float32 boxes), with a batch axis."""
+    if not isinstance(boxes, dict) or "boxes" not in boxes or "labels" not in boxes:
+        raise ValueError(
+            "Expected `bounding_boxes` to be a dict with keys 'boxes' and "
+            f"'labels'. Received: {type(boxes).__name__}"
+            + (f" with keys {sorted(boxes)}" if isinstance(boxes, dict) else "")
+        )
+    out = dict(boxes)
+    out["boxes"] = torch.as_tensor(boxes["boxes"]).to(torch.float32)
+    out["labels"] = torch.as_tensor(boxes["labels"])
+    rank = out["boxes"].dim()
+    if rank != (2 if single else 3) or out["boxes"].shape[-1] != 4:
+        raise ValueError(
+            "Expected `bounding_boxes['boxes']` of shape "
+            f"{'(num_boxes, 4)' if single else '(batch_size, num_boxes, 4)'} "
+            f"for {'one image' if single else 'a batch of images'}. Received: "
+            f"bounding_boxes['boxes'].shape={tuple(out['boxes'].shape)}"
+        )
+    if single:
+        out["boxes"] = out["boxes"][None]
+        out["labels"] = out["labels"][None]
+    return out
 
 
 class RandomImageLayer(ImageLayer):
@@ -116,6 +256,8 @@ class RandomImageLayer(ImageLayer):
         )
 
     def call(self, inputs: torch.Tensor, training: Any = True) -> torch.Tensor:
+        if isinstance(inputs, dict):
+            return self._call_dict(inputs, training)
         x, single = self._as_batch(inputs)
         if training:
             x = self._augment(x)

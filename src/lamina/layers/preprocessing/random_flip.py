@@ -6,6 +6,10 @@ from typing import Any
 
 import torch
 
+from lamina.layers.preprocessing._bounding_boxes import (
+    clip_to_image_size,
+    convert_format,
+)
 from lamina.layers.preprocessing._image_base import RandomImageLayer
 
 _MODES = ("horizontal", "vertical", "horizontal_and_vertical")
@@ -19,10 +23,17 @@ class RandomFlip(RandomImageLayer):
     are seeded and made on the images' device. As in Keras, with
     `"horizontal_and_vertical"` one draw per image decides both flips.
 
+    Called on a dict `{"images": ..., "bounding_boxes": {"boxes": ...,
+    "labels": ...}, "segmentation_masks": ...}` (with `bounding_box_format`
+    set), boxes and masks flip with their images, as in Keras (masks come back
+    in the compute dtype, as Keras casts them).
+
     Args:
         mode: `"horizontal"`, `"vertical"` or `"horizontal_and_vertical"`.
         seed: integer seed.
         data_format: `"channels_last"` (default) or `"channels_first"`.
+        bounding_box_format: the format of boxes in dict inputs (`"xyxy"`,
+            `"rel_xyxy"`, `"xywh"`, ...); required to pass boxes.
 
     Example:
     >>> import lamina
@@ -46,13 +57,49 @@ class RandomFlip(RandomImageLayer):
             )
         self.mode = mode
 
-    def _augment(self, x: torch.Tensor) -> torch.Tensor:
-        flips = self._uniform((x.shape[0], 1, 1, 1), 0.0, 1.0, x) <= 0.5
+    def _draw(self, x: torch.Tensor, training: Any) -> torch.Tensor | None:
+        """`(B, 1, 1, 1)` booleans: which images flip (None in inference)."""
+        if not training:
+            return None
+        return self._uniform((x.shape[0], 1, 1, 1), 0.0, 1.0, x) <= 0.5
+
+    def _apply(self, x: torch.Tensor, flips: torch.Tensor | None) -> torch.Tensor:
+        if flips is None:
+            return x
         if self.mode in ("horizontal", "horizontal_and_vertical"):
             x = torch.where(flips, x.flip(2), x)
         if self.mode in ("vertical", "horizontal_and_vertical"):
             x = torch.where(flips, x.flip(1), x)
         return x
+
+    def _augment(self, x: torch.Tensor) -> torch.Tensor:
+        return self._apply(x, self._draw(x, True))
+
+    def _apply_masks(
+        self, masks: torch.Tensor, flips: torch.Tensor | None
+    ) -> torch.Tensor:
+        # Keras treats masks as images: cast to the compute dtype, then flipped.
+        return self._apply(masks.to(self._dtype_policy.torch_compute_dtype), flips)
+
+    def _apply_boxes(
+        self, boxes: dict, flips: torch.Tensor | None, height: int, width: int
+    ) -> dict:
+        """Boxes mirrored with their images (in relative coordinates, as Keras)."""
+        if flips is None:
+            return boxes
+        fmt = self.bounding_box_format
+        boxes = convert_format(dict(boxes), fmt, "rel_xyxy", height, width)
+        b = boxes["boxes"]
+        flip = flips.reshape(-1, 1, 1).to(b.device)
+        x1, y1, x2, y2 = b.unbind(-1)
+        if self.mode in ("horizontal", "horizontal_and_vertical"):
+            b = torch.where(flip, torch.stack([1 - x2, y1, 1 - x1, y2], -1), b)
+            x1, y1, x2, y2 = b.unbind(-1)
+        if self.mode in ("vertical", "horizontal_and_vertical"):
+            b = torch.where(flip, torch.stack([x1, 1 - y2, x2, 1 - y1], -1), b)
+        # Keras clips these relative boxes as pixels (so only below 0).
+        boxes = clip_to_image_size({**boxes, "boxes": b}, height, width, "xyxy")
+        return convert_format(boxes, "rel_xyxy", fmt, height, width)
 
     def get_config(self) -> dict:
         return {**self._config(), "seed": self.seed, "mode": self.mode}

@@ -7,6 +7,10 @@ from typing import Any
 import torch
 
 from lamina.layers.preprocessing._affine_layer import AffineAugmentation
+from lamina.layers.preprocessing._bounding_boxes import (
+    clip_to_image_size,
+    convert_format,
+)
 from lamina.layers.preprocessing._image_base import symmetric_factor
 
 
@@ -18,6 +22,12 @@ class RandomZoom(AffineAugmentation):
     `width_factor` both axes use the height's factor. Seeded draws on the
     images' device; identity in inference.
 
+    Called on a dict `{"images": ..., "bounding_boxes": {"boxes": ...,
+    "labels": ...}, "segmentation_masks": ...}` (with `bounding_box_format`
+    set), the boxes are zoomed with the images and clipped to them (a box left
+    with no area gets label -1), and masks with nearest neighbours, as in
+    Keras.
+
     Args:
         height_factor: a float in `(-1, 1]` (meaning `(-f, f)`) or a pair.
         width_factor: the same for the width, or None (keep the aspect ratio).
@@ -26,6 +36,8 @@ class RandomZoom(AffineAugmentation):
         seed: integer seed.
         fill_value: the value for `fill_mode="constant"`.
         data_format: `"channels_last"` (default) or `"channels_first"`.
+        bounding_box_format: the format of boxes in dict inputs (`"xyxy"`,
+            `"rel_xyxy"`, `"xywh"`, ...); required to pass boxes.
 
     Example:
     >>> import lamina
@@ -64,6 +76,37 @@ class RandomZoom(AffineAugmentation):
         x_off = (W - 1) / 2.0 * (1 - zx)
         y_off = (H - 1) / 2.0 * (1 - zy)
         return torch.stack([zx, zeros, x_off, zeros, zy, y_off, zeros, zeros], dim=1)
+
+    def _apply_boxes(
+        self, boxes: dict, transform: dict | None, height: int, width: int
+    ) -> dict:
+        """Boxes clipped to the input window the output shows, scaled to the
+        output (Keras's steps); boxes left with no area get label -1."""
+        if transform is None:
+            return boxes
+        boxes = self._to_xyxy(boxes, height, width)
+        m = transform["matrix"].to(boxes["boxes"].dtype)[:, None, :]  # (B, 1, 8)
+        # The input window seen by the output: [w0, w1] x [h0, h1].
+        w0, h0 = m[..., 2], m[..., 5]
+        w1, h1 = m[..., 0] * width + w0, m[..., 4] * height + h0
+        x1, y1, x2, y2 = boxes["boxes"].unbind(-1)
+
+        def inside(v: torch.Tensor, lo: torch.Tensor, hi: torch.Tensor) -> torch.Tensor:
+            return torch.minimum(torch.maximum(v, lo), hi) - lo
+
+        rel = torch.stack(
+            [
+                inside(x1, w0, w1) / (w1 - w0),
+                inside(y1, h0, h1) / (h1 - h0),
+                inside(x2, w0, w1) / (w1 - w0),
+                inside(y2, h0, h1) / (h1 - h0),
+            ],
+            dim=-1,
+        )
+        boxes = clip_to_image_size({**boxes, "boxes": rel}, None, None, "rel_xyxy")
+        return convert_format(
+            boxes, "rel_xyxy", self.bounding_box_format, height, width
+        )
 
     def get_config(self) -> dict:
         return {
