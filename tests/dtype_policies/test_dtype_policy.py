@@ -159,3 +159,18 @@ def test_setting_a_layer_policy_matches_keras(keras):
     assert "float32" in results[0][2] and "float32" in results[1][2]
     with pytest.raises(ValueError, match="Cannot convert 'nope'"):
         lamina.layers.Dense(2).dtype_policy = "nope"
+
+
+def test_layers_share_the_default_policy_which_follows_floatx(keras):
+    assert lamina.config.dtype_policy() is lamina.config.dtype_policy()
+    assert lamina.layers.Dense(2).dtype_policy is lamina.layers.Dense(3).dtype_policy
+    assert keras.layers.Dense(2).dtype_policy is keras.layers.Dense(3).dtype_policy
+    lamina.backend.set_floatx("float64")
+    try:
+        layer = lamina.layers.Dense(2)
+        assert layer.dtype_policy.name == "float64"
+        layer.build((None, 3))
+        assert layer.kernel.dtype == torch.float64
+    finally:
+        lamina.backend.set_floatx("float32")
+    assert lamina.layers.Dense(2).dtype_policy.name == "float32"

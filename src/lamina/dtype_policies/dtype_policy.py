@@ -182,11 +182,20 @@ def set_global_policy(policy: Any) -> None:
         )
 
 
+# The default policy for each floatx, made once: every layer without a `dtype`
+# shares it (policies never change after they are made), as Keras's do.
+_DEFAULTS: dict[str, DTypePolicy] = {}
+
+
 def global_policy() -> DTypePolicy:
     """The policy layers get when they are given no `dtype`."""
     if _GLOBAL is not None:
         return _GLOBAL
-    return DTypePolicy(backend.floatx())
+    name = backend.floatx()
+    policy = _DEFAULTS.get(name)
+    if policy is None:
+        policy = _DEFAULTS[name] = DTypePolicy(name)
+    return policy
 
 
 __all__ = [
