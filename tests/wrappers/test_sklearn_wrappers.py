@@ -156,6 +156,9 @@ def test_tags_match_keras(keras):
         ours = getattr(lamina.wrappers, name)(model=None)
         theirs = getattr(keras.wrappers, name)(model=None)
         assert tags(ours) == tags(theirs), name
+        # The same methods: no predict_proba (decision_function gives outputs).
+        for method in ("predict_proba", "decision_function", "transform", "score"):
+            assert hasattr(ours, method) == hasattr(theirs, method), (name, method)
 
 
 # ------------------------------------------------------------ the model contract

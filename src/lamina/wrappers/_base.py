@@ -92,6 +92,9 @@ class SKLBase(BaseEstimator):
         n_features_in_: the number of features seen in `fit`.
     """
 
+    model_: Any  # set by fit
+    history_: Any  # set by fit
+
     def __init__(
         self,
         model: Any,

@@ -111,8 +111,9 @@ class SKLearnClassifier(ClassifierMixin, SKLBase):
     def _check_warm_classes(self, classes: np.ndarray) -> None:
         """A warm-started model has one output per class of its first fit."""
         previous = getattr(self, "classes_", None)
-        warm = self.warm_start and hasattr(self, "model_") and previous is not None
-        if warm and not np.array_equal(previous, classes):
+        if previous is None or not (self.warm_start and hasattr(self, "model_")):
+            return
+        if not np.array_equal(previous, classes):
             raise ValueError(
                 "With `warm_start=True`, a new `fit` must see the classes of the "
                 f"first one. Expected: {previous.tolist()}. "
