@@ -393,6 +393,22 @@ def test_fit_transform_in_a_pipeline():
     np.testing.assert_allclose(out.mean(), 0.0, atol=1e-5)
 
 
+def test_frozen_transformer_feeds_a_pipeline_without_training_again():
+    frozen_module = pytest.importorskip("sklearn.frozen")  # scikit-learn >= 1.6
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = data(n=16, seed=6), np.arange(16.0)
+    embed = SKLearnTransformer(make_builder(lamina, hidden=3), fit_kwargs=FIT)
+    quiet(embed.fit(X, y))
+    before = [w.copy() for w in embed.model_.get_weights()]
+    pipe = make_pipeline(frozen_module.FrozenEstimator(embed), LogisticRegression())
+    labels = (X[:, 0] > 0).astype(int)
+    pipe.fit(X, labels)
+    for old, new in zip(before, embed.model_.get_weights(), strict=True):
+        np.testing.assert_array_equal(old, new)
+    assert pipe.predict(X).shape == (16,)
+
+
 # ------------------------------------------------------------ errors
 
 
