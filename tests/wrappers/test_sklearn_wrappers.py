@@ -211,6 +211,21 @@ def test_model_instance_is_cloned_and_compiled_like_the_original():
     assert clone(clf).model is model  # clone passes the instance on
 
 
+def test_model_instance_clone_keeps_compile_arguments_as_keras(keras):
+    def fitted(lib, wrapper):
+        model = lib.Sequential([lib.Input((3,)), lib.layers.Dense(1)])
+        model.compile(loss="mse", optimizer=lib.optimizers.Adam(0.01), metrics=["mae"])
+        return wrapper(model, fit_kwargs={"verbose": 0}).fit(data(), np.arange(12.0))
+
+    ours = fitted(lamina, SKLearnRegressor)
+    theirs = fitted(keras, keras.wrappers.SKLearnRegressor)
+    assert sorted(ours.history_.history) == sorted(theirs.history_.history)
+    assert sorted(ours.history_.history) == ["loss", "mae"]
+    assert ours.model_.optimizer.get_config() == pytest.approx(
+        theirs.model_.optimizer.get_config()
+    )
+
+
 def test_warm_start_continues_training():
     X = data()
     y = X.sum(axis=1)
