@@ -281,6 +281,19 @@ def test_get_params_set_params_and_clone_round_trip():
     assert "model_kwargs={'hidden': 2}" in repr(est)
 
 
+def test_clone_keeps_a_subclass_parameters():
+    class Scaled(SKLearnRegressor):
+        def __init__(self, model, warm_start=False, fit_kwargs=None, scale=1.0):
+            super().__init__(model, warm_start=warm_start, fit_kwargs=fit_kwargs)
+            self.scale = scale
+
+    est = Scaled(make_builder(lamina), scale=3.0, fit_kwargs=FIT)
+    copy = clone(est)
+    assert type(copy) is Scaled
+    assert copy.get_params() == est.get_params()
+    assert copy.scale == 3.0 and copy.fit_kwargs is not est.fit_kwargs
+
+
 def test_pipeline_and_grid_search():
     X = data(n=16, features=4, seed=5)
     y = np.where(X[:, 0] > 0, "pos", "neg")

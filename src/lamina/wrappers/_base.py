@@ -125,13 +125,16 @@ class SKLBase(BaseEstimator):
         """A new unfitted wrapper with the same parameters.
 
         A `Model` instance is passed on as it is (it is cloned at `fit`); the
-        keyword dictionaries are copied.
+        other parameters (a subclass's too) are cloned as scikit-learn does.
         """
+        params = self.get_params(deep=False)
         new = type(self)(
-            model=self.model,
-            warm_start=self.warm_start,
-            model_kwargs=copy.deepcopy(self.model_kwargs),
-            fit_kwargs=copy.deepcopy(self.fit_kwargs),
+            **{
+                name: value
+                if name == "model"
+                else sklearn.base.clone(value, safe=False)
+                for name, value in params.items()
+            }
         )
         if hasattr(self, "_metadata_request"):  # set by set_fit_request
             new._metadata_request = copy.deepcopy(self._metadata_request)
