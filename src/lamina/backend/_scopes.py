@@ -108,6 +108,20 @@ def scoped(path: str) -> str:
     return f"{prefix}/{path}" if prefix else path
 
 
+def opened_by(caller: Any) -> bool:
+    """Whether the innermost open name scope is `caller`'s own."""
+    stack = _LOCAL.names
+    return bool(stack) and stack[-1].caller is caller
+
+
+def layer_path(layer: Any) -> str:
+    """A layer's path: its name under the open name scopes. Inside its own
+    scope (opened by its first call) the scope already ends with the name."""
+    if opened_by(layer):
+        return current_path()
+    return scoped(layer.name)
+
+
 class StatelessScope:
     """A scope in which variables take given values and are never changed.
 

@@ -97,7 +97,7 @@ class WeightsMixin:
         value = torch.as_tensor(value, dtype=backend.to_torch_dtype(dtype))
         value = value.to(self._weight_device())
         key = self._free_key(name or "variable")
-        layer_path = _scopes.scoped(self.name)
+        layer_path = _scopes.layer_path(self)
         if layer_path != self.name:  # built inside a `name_scope`
             self.__dict__["_path"] = layer_path
         regularizer = regularizers.get(regularizer)

@@ -9,6 +9,7 @@ call machinery (hooks included), which reaches `call` through `forward`.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Any
 
@@ -76,6 +77,22 @@ def _many_inputs_error(layer: Any, tensors: list) -> ValueError:
     )
 
 
+def _scoped_build(build: Any) -> Any:
+    """`build` run inside the layer's name scope, as Keras runs it: weights of
+    the sublayers it builds get paths like `"bidirectional/forward_lstm/..."`.
+    Costs nothing after building (build runs once)."""
+
+    @functools.wraps(build)
+    def scoped(self: Layer, *args: Any, **kwargs: Any) -> Any:
+        if _scopes.opened_by(self):
+            return build(self, *args, **kwargs)
+        with _scopes.name_scope(self.name, caller=self):
+            return build(self, *args, **kwargs)
+
+    scoped._scoped = True  # type: ignore[attr-defined]
+    return scoped
+
+
 class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
     """Base class of every lamina layer.
 
@@ -101,6 +118,12 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
 
     # The `RematScope` settings this layer was made under; None outside any.
     _remat_mode: Any = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_scoped", False):
+            cls.build = _scoped_build(build)  # type: ignore[method-assign]
 
     def __init__(
         self,
@@ -280,12 +303,9 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
         return _symbolic.meta_call(self, args, kwargs)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if args:
-            inputs = args[0]
-        elif kwargs:
-            inputs = kwargs.pop(next(iter(kwargs)))
-        else:
-            raise ValueError(f"Layer '{self.name}' was called without inputs.")
+        if not (self.built or _scopes.opened_by(self)):
+            return self._first_call(args, kwargs)
+        inputs = args[0] if args else self._input_from_kwargs(kwargs)
         if _any_symbolic(inputs, args[1:], kwargs):
             return self._symbolic_call((inputs, *args[1:]), kwargs)
         if not isinstance(inputs, torch.Tensor):
@@ -315,6 +335,18 @@ class Layer(LayerSavingMixin, WeightsMixin, torch.nn.Module):
             if outer:
                 _CONTEXT.training = None
         return self._finish_outputs(inputs, outputs, mask)
+
+    def _input_from_kwargs(self, kwargs: dict) -> Any:
+        """The inputs of a call that named them (`layer(inputs=x)`)."""
+        if not kwargs:
+            raise ValueError(f"Layer '{self.name}' was called without inputs.")
+        return kwargs.pop(next(iter(kwargs)))
+
+    def _first_call(self, args: tuple, kwargs: dict) -> Any:
+        """The first call builds (this layer and the ones it calls) inside the
+        layer's name scope, so their weights' paths nest as Keras's."""
+        with _scopes.name_scope(self.name, caller=self):
+            return self.__call__(*args, **kwargs)
 
     def _resolve_training(self, kwargs: dict, outer: bool) -> Any:
         """Explicit `training`, else the outer call's, else the module's mode

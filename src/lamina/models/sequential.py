@@ -152,7 +152,7 @@ class Sequential(Model):
             object.__setattr__(
                 self, "_input_layer", InputLayer(batch_shape=input_shape)
             )
-        self._build_graph(self._input_layer.output)
+        self._build_graph(self._input_layer.output)  # in the model's name scope
 
     def _build_graph(self, inputs: KerasTensor) -> None:
         """Calls each layer on the previous one's symbolic output."""
