@@ -451,9 +451,9 @@ def test_dict_inputs_errors():
     with pytest.raises(ValueError, match="without an 'images' entry"):
         layers.CenterCrop(2, 2)({"image": np.ones((1, 4, 4, 3))})
     with pytest.raises(
-        NotImplementedError, match="RandomBrightness does not support dict"
+        NotImplementedError, match="RandomElasticTransform does not support dict"
     ):
-        layers.RandomBrightness(0.1)({"images": np.ones((1, 4, 4, 3))})
+        layers.RandomElasticTransform()({"images": np.ones((1, 4, 4, 3))})
 
 
 def test_images_only_dict_and_masks_without_boxes(keras):
@@ -463,3 +463,57 @@ def test_images_only_dict_and_masks_without_boxes(keras):
     }
     ours, theirs = _both(keras, "Resizing", 5, 5, data=data)
     _assert_same(ours, theirs, atol=1e-4)
+
+
+PIXEL_ONLY = [
+    ("AutoContrast", (), {}),
+    ("Equalization", (), {}),
+    ("RandomBrightness", (0.2,), {}),
+    ("RandomContrast", (0.3,), {}),
+    ("RandomColorDegeneration", (0.5,), {}),
+    ("RandomColorJitter", (), {"brightness_factor": 0.2, "hue_factor": 0.1}),
+    ("RandomErasing", (), {"factor": 1.0}),
+    ("RandomGaussianBlur", (), {"factor": 1.0}),
+    ("RandomGrayscale", (), {"factor": 1.0}),
+    ("RandomHue", (0.3,), {}),
+    ("RandomInvert", (), {"factor": 1.0}),
+    ("RandomPosterization", (), {"factor": (1, 4)}),
+    ("RandomSaturation", (0.3,), {}),
+    ("RandomSharpness", (0.3,), {}),
+    ("Solarization", (), {"addition_factor": 0.2, "threshold_factor": 0.5}),
+]
+
+
+@pytest.mark.parametrize("batched", [True, False])
+@pytest.mark.parametrize(("name", "args", "kwargs"), PIXEL_ONLY)
+def test_pixel_only_layers_pass_boxes_and_masks_as_keras(
+    keras, batched, name, args, kwargs
+):
+    kwargs = {"bounding_box_format": "xyxy", **kwargs}
+    if name not in ("AutoContrast", "Equalization"):
+        kwargs["seed"] = 4
+    data = _data(batched)
+    if name == "RandomGrayscale":  # Keras 3.15's fails on any dict input
+        with pytest.raises(AttributeError):
+            _keras_call(getattr(keras.layers, name)(*args, **kwargs), data)
+        expected = {
+            k: torch.as_tensor(v) for k, v in data.items() if k != "bounding_boxes"
+        }
+        expected["bounding_boxes"] = {
+            "boxes": torch.as_tensor(data["bounding_boxes"]["boxes"]),
+            "labels": torch.as_tensor(data["bounding_boxes"]["labels"]),
+        }
+        ours = layers.RandomGrayscale(*args, **kwargs)(_copy(data), training=False)
+        _assert_same(ours, expected)
+    else:  # Inference: the dict equals Keras's (images cast, the rest unchanged).
+        ours, theirs = _both(keras, name, *args, data=data, training=False, **kwargs)
+        _assert_same(ours, theirs, atol=1e-4)
+    # Training: the images are the layer's own images-only result; boxes and
+    # masks pass unchanged, as in Keras.
+    ours = getattr(layers, name)(*args, **kwargs)(_copy(data))
+    alone = getattr(layers, name)(*args, **kwargs)(data["images"])
+    np.testing.assert_allclose(_np(ours["images"]), _np(alone), atol=1e-5)
+    if name != "RandomGrayscale":
+        theirs = _keras_call(getattr(keras.layers, name)(*args, **kwargs), data)
+        del ours["images"], theirs["images"]
+        _assert_same(ours, theirs)

@@ -80,20 +80,34 @@ class ImageLayer(Layer):
             return {k: self._convert_inputs(v) for k, v in inputs.items()}
         return super()._convert_inputs(inputs)
 
+    # Colour and occlusion layers change pixel values only: in a dict, their
+    # boxes and masks pass unchanged (Keras's transform_bounding_boxes and
+    # transform_segmentation_masks return them as they are).
+    _pixel_only = False
+
     def _draw(self, x: torch.Tensor, training: Any) -> Any:
         """The transformation of the channels-last batch `x` (None: identity)."""
+        if self._pixel_only:
+            return True
         raise NotImplementedError(
             f"Layer {type(self).__name__} does not support dict inputs "
             "(images with bounding boxes or segmentation masks) yet. Pass the "
             "images tensor alone."
         )
 
+    def _augment(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
     def _apply(self, x: torch.Tensor, transform: Any) -> torch.Tensor:
         """The channels-last batch `x` after `transform`."""
+        if self._pixel_only:
+            return self._augment(x) if transform else x
         raise NotImplementedError
 
     def _apply_masks(self, masks: torch.Tensor, transform: Any) -> torch.Tensor:
         """Segmentation masks (channels-last batch) after `transform`."""
+        if self._pixel_only:
+            return masks
         raise NotImplementedError
 
     def _apply_boxes(
@@ -101,6 +115,8 @@ class ImageLayer(Layer):
     ) -> dict:
         """`{"boxes": (B, N, 4) float32 in bounding_box_format, "labels": ...}`
         after `transform`, for input images of `height` x `width`."""
+        if self._pixel_only:
+            return boxes
         raise NotImplementedError
 
     def _masks_batch(self, masks: Any, single: bool) -> torch.Tensor:
@@ -203,6 +219,11 @@ class RandomImageLayer(ImageLayer):
         )
         self._generators: dict = {}
 
+    def _draw(self, x: torch.Tensor, training: Any) -> Any:
+        if self._pixel_only:
+            return bool(training)  # augment in training only
+        return super()._draw(x, training)
+
     def _resolve_training(self, kwargs: dict, outer: bool) -> Any:
         if kwargs.get("training") is None and outer:
             kwargs["training"] = True  # Keras's `call(..., training=True)`
@@ -262,9 +283,6 @@ class RandomImageLayer(ImageLayer):
         if training:
             x = self._augment(x)
         return self._from_batch(x, single)
-
-    def _augment(self, x: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
 
 
 def symmetric_factor(

@@ -30,7 +30,11 @@ class AutoContrast(ImageLayer):
         super().__init__(**kwargs)
         self.value_range = check_value_range(value_range)
 
+    _pixel_only = True  # dict inputs: boxes and masks pass unchanged
+
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
+        if isinstance(inputs, dict):
+            return self._call_dict(inputs)
         x, single = self._as_batch(inputs)
         return self._from_batch(self._augment(x), single)
 

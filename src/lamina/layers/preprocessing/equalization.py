@@ -31,6 +31,8 @@ class Equalization(RandomImageLayer):
     [[[[0.0], [128.0], [255.0]]]]
     """
 
+    _pixel_only = True  # dict inputs: boxes and masks pass unchanged
+
     def __init__(
         self,
         value_range: Any = (0, 255),

@@ -27,6 +27,8 @@ class RandomBrightness(RandomImageLayer):
     torch.Size([2, 4, 4, 3])
     """
 
+    _pixel_only = True  # dict inputs: boxes and masks pass unchanged
+
     def __init__(
         self,
         factor: Any,

@@ -30,6 +30,8 @@ class RandomColorDegeneration(RandomImageLayer):
     torch.Size([1, 1, 1, 3])
     """
 
+    _pixel_only = True  # dict inputs: boxes and masks pass unchanged
+
     def __init__(
         self,
         factor: Any,

@@ -34,6 +34,8 @@ class RandomColorJitter(RandomImageLayer):
     torch.Size([2, 3, 3, 3])
     """
 
+    _pixel_only = True  # dict inputs: boxes and masks pass unchanged
+
     def __init__(
         self,
         value_range: Any = (0, 255),

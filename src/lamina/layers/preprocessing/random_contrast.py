@@ -28,6 +28,8 @@ class RandomContrast(RandomImageLayer):
     torch.Size([2, 4, 4, 3])
     """
 
+    _pixel_only = True  # dict inputs: boxes and masks pass unchanged
+
     def __init__(
         self,
         factor: Any,

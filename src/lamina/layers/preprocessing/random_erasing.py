@@ -34,6 +34,8 @@ class RandomErasing(RandomImageLayer):
     torch.Size([2, 6, 6, 3])
     """
 
+    _pixel_only = True  # dict inputs: boxes and masks pass unchanged
+
     def __init__(
         self,
         factor: Any = 1.0,

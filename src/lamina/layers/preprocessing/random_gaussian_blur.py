@@ -68,6 +68,8 @@ class RandomGaussianBlur(RandomImageLayer):
     torch.Size([2, 5, 5, 3])
     """
 
+    _pixel_only = True  # dict inputs: boxes and masks pass unchanged
+
     def __init__(
         self,
         factor: Any = 1.0,

@@ -28,6 +28,8 @@ class RandomGrayscale(RandomImageLayer):
     torch.Size([1, 2, 2, 3])
     """
 
+    _pixel_only = True  # dict inputs: boxes and masks pass unchanged
+
     def __init__(
         self,
         factor: float = 0.5,

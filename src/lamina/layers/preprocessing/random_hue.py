@@ -29,6 +29,8 @@ class RandomHue(RandomImageLayer):
     torch.Size([2, 3, 3, 3])
     """
 
+    _pixel_only = True  # dict inputs: boxes and masks pass unchanged
+
     def __init__(
         self,
         factor: Any,

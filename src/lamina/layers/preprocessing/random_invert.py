@@ -29,6 +29,8 @@ class RandomInvert(RandomImageLayer):
     torch.Size([1, 2, 2, 3])
     """
 
+    _pixel_only = True  # dict inputs: boxes and masks pass unchanged
+
     def __init__(
         self,
         factor: Any = 1.0,

@@ -32,6 +32,8 @@ class RandomPosterization(RandomImageLayer):
     [[[[128.0]]]]
     """
 
+    _pixel_only = True  # dict inputs: boxes and masks pass unchanged
+
     def __init__(
         self,
         factor: Any,

@@ -47,6 +47,8 @@ class Solarization(RandomImageLayer):
     [[[[245.0], [55.0]]]]
     """
 
+    _pixel_only = True  # dict inputs: boxes and masks pass unchanged
+
     def __init__(
         self,
         addition_factor: Any = 0.0,
