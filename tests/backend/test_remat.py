@@ -394,3 +394,19 @@ def test_dense_step_skips_rematerialized_models():
     assert plan((None,)) is not None
     assert plan(("full",)) is None
     assert plan((None,), ("full",)) is None
+
+
+def test_larger_than_decides_per_input_shape(keras, monkeypatch):
+    def counts(module):
+        Count = _counting_layer(module)
+        with module.RematScope("larger_than", output_size_threshold=1000):
+            layer = Count()
+        return [_recomputed(layer, (batch, 300)) for batch in (4, 3, 4)]
+
+    assert counts(lamina) == counts(keras) == [1, 0, 1]
+    monkeypatch.setattr("lamina.layers._remat._MAX_SHAPES", 2)
+    Count = _counting_layer(lamina)
+    with lamina.RematScope("larger_than", output_size_threshold=1000):
+        layer = Count()
+    assert [_recomputed(layer, (batch, 300)) for batch in (2, 3, 4, 5)] == [0, 0, 1, 1]
+    assert len(layer._remat_output_sizes) <= 2

@@ -79,6 +79,9 @@ def _call_with_remat_activation(layer: Any, args: tuple, kwargs: dict) -> Any:
 _MISSING = object()
 
 
+_MAX_SHAPES = 64  # input shapes whose output sizes a layer remembers
+
+
 def _output_size(layer: Any, args: tuple, kwargs: dict) -> int:
     """Elements in the outputs of `layer(*args, **kwargs)`, batch included."""
     signature = tuple(
@@ -87,6 +90,8 @@ def _output_size(layer: Any, args: tuple, kwargs: dict) -> int:
     )
     cache = layer.__dict__.setdefault("_remat_output_sizes", {})
     if signature not in cache:
+        if len(cache) >= _MAX_SHAPES:  # many lengths (text): start afresh
+            cache.clear()
         specs = _symbolic.map_structure(_as_spec, (args, kwargs))
         outputs = _symbolic.meta_call(layer, specs[0], specs[1])
         cache[signature] = sum(
