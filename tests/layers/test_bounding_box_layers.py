@@ -517,3 +517,44 @@ def test_pixel_only_layers_pass_boxes_and_masks_as_keras(
         theirs = _keras_call(getattr(keras.layers, name)(*args, **kwargs), data)
         del ours["images"], theirs["images"]
         _assert_same(ours, theirs)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("factors", [(0.3, 0.0), (0.0, 0.4), (0.2, 0.3)])
+def test_random_shear_matches_keras_for_the_same_shear(keras, seed, factors):
+    kwargs = {
+        "x_factor": factors[0],
+        "y_factor": factors[1],
+        "seed": seed,
+        "bounding_box_format": "xyxy",
+        "interpolation": "nearest",
+    }
+    data = _data()
+    ours = layers.RandomShear(**kwargs)(_copy(data))
+    # A fresh layer with the same seed draws the same shear first.
+    matrix = layers.RandomShear(**kwargs)._draw(torch.zeros(2, 8, 10, 3), True)[
+        "matrix"
+    ]
+    k_layer = keras.layers.RandomShear(**kwargs)
+    transformation = {
+        "shear_factor": torch.stack([matrix[:, 1], matrix[:, 3]], dim=1),
+        "input_shape": (2, 8, 10, 3),
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        k_boxes = k_layer.transform_bounding_boxes(
+            {k: torch.as_tensor(v) for k, v in data["bounding_boxes"].items()},
+            transformation,
+        )
+        k_images = k_layer.transform_images(
+            torch.as_tensor(data["images"]), transformation
+        )
+        k_masks = k_layer.transform_segmentation_masks(
+            torch.as_tensor(data["segmentation_masks"]), transformation
+        )
+    _assert_same(ours["bounding_boxes"], k_boxes, atol=1e-5)
+    _assert_same(
+        {"images": ours["images"], "masks": ours["segmentation_masks"]},
+        {"images": k_images, "masks": k_masks},
+        atol=1e-4,
+    )

@@ -7,6 +7,10 @@ from typing import Any
 import torch
 
 from lamina.layers.preprocessing._affine_layer import AffineAugmentation
+from lamina.layers.preprocessing._bounding_boxes import (
+    clip_to_image_size,
+    convert_format,
+)
 
 
 def _shear_factor(name: str, factor: Any) -> tuple[float, float]:
@@ -75,6 +79,31 @@ class RandomShear(AffineAugmentation):
         sx = self._uniform((B,), *self.x_factor, x) * sign
         ones, zeros = torch.ones_like(sx), torch.zeros_like(sx)
         return torch.stack([ones, sx, zeros, sy, ones, zeros, zeros, zeros], dim=1)
+
+    def _apply_boxes(
+        self, boxes: dict, transform: dict | None, height: int, width: int
+    ) -> dict:
+        """Keras's sheared boxes: corners moved in relative coordinates by the
+        shear amounts (exact for square images, as Keras's), then clipped (a
+        box left with no area gets label -1)."""
+        if transform is None:
+            return boxes
+        fmt = self.bounding_box_format
+        boxes = convert_format(dict(boxes), fmt, "rel_xyxy", height, width)
+        m = transform["matrix"].to(boxes["boxes"].dtype)
+        sx, sy = m[:, 1:2], m[:, 3:4]  # (B, 1)
+        x1, y1, x2, y2 = boxes["boxes"].unbind(-1)
+        x1, x2 = (
+            torch.where(sx < 0, x1 - sx * y1, x1 - sx * y2),
+            torch.where(sx < 0, x2 - sx * y2, x2 - sx * y1),
+        )
+        y1, y2 = (
+            torch.where(sy > 0, y1 - sy * x2, y1 - sy * x1),
+            torch.where(sy > 0, y2 - sy * x1, y2 - sy * x2),
+        )
+        boxes["boxes"] = torch.stack([x1, y1, x2, y2], dim=-1)
+        boxes = clip_to_image_size(boxes, height, width, "rel_xyxy")
+        return convert_format(boxes, "rel_xyxy", fmt, height, width)
 
     def get_config(self) -> dict:
         return {
