@@ -558,3 +558,50 @@ def test_random_shear_matches_keras_for_the_same_shear(keras, seed, factors):
         {"images": k_images, "masks": k_masks},
         atol=1e-4,
     )
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_perspective_matches_keras_for_the_same_warp(keras, seed):
+    kwargs = {
+        "factor": 0.8,
+        "scale": 0.4,
+        "seed": seed,
+        "bounding_box_format": "xyxy",
+        "interpolation": "nearest",
+    }
+    data = _data()
+    data["images"] = np.concatenate([data["images"]] * 2)
+    data["segmentation_masks"] = np.concatenate([data["segmentation_masks"]] * 2)
+    for key in ("boxes", "labels"):
+        data["bounding_boxes"][key] = np.concatenate([data["bounding_boxes"][key]] * 2)
+    data["labels"] = np.arange(4)
+    ours = layers.RandomPerspective(**kwargs)(_copy(data))
+    # A fresh layer with the same seed draws the same warp first.
+    drawn = layers.RandomPerspective(**kwargs)._draw(torch.zeros(4, 8, 10, 3), True)
+    transformation = {
+        "apply_perspective": drawn["apply"],
+        "start_points": drawn["start"],
+        "end_points": drawn["end"],
+        "input_shape": (4, 8, 10, 3),
+    }
+    k_layer = keras.layers.RandomPerspective(**kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        k_boxes = k_layer.transform_bounding_boxes(
+            {k: torch.as_tensor(v) for k, v in data["bounding_boxes"].items()},
+            transformation,
+        )
+        k_images = k_layer.transform_images(
+            torch.as_tensor(data["images"]), transformation
+        )
+        # Keras 3.15 warps uint8 masks in uint8 arithmetic (other neighbours);
+        # ours equal its warp of the same masks as floats.
+        k_masks = k_layer.transform_segmentation_masks(
+            torch.as_tensor(data["segmentation_masks"]).float(), transformation
+        ).to(torch.uint8)
+    _assert_same(ours["bounding_boxes"], k_boxes, atol=1e-4)
+    _assert_same(
+        {"images": ours["images"], "masks": ours["segmentation_masks"]},
+        {"images": k_images, "masks": k_masks},
+        atol=1e-4,
+    )

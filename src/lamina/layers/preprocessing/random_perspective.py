@@ -7,6 +7,7 @@ from typing import Any
 import torch
 
 from lamina.layers.preprocessing._affine import INTERPOLATIONS, affine_transform
+from lamina.layers.preprocessing._bounding_boxes import clip_to_image_size
 from lamina.layers.preprocessing._image_base import RandomImageLayer, symmetric_factor
 
 
@@ -37,6 +38,13 @@ class RandomPerspective(RandomImageLayer):
     falls below a probability drawn from `factor`. Seeded draws on the images'
     device; identity in inference.
 
+    Called on a dict `{"images": ..., "bounding_boxes": {"boxes": ...,
+    "labels": ...}, "segmentation_masks": ...}` (with `bounding_box_format`
+    set), each box becomes the box around its warped corners, clipped to the
+    image (a box left with no area gets label -1), and masks warp with nearest
+    neighbours, as in Keras (which, unlike ours, returns such boxes in
+    `"xyxy"` whatever the format).
+
     Args:
         factor: probability range, a float in `[0, 1]` or a pair (default 1).
         scale: size of the corner offsets, in `[0, 1]` (default 1).
@@ -44,6 +52,8 @@ class RandomPerspective(RandomImageLayer):
         fill_value: the value outside the image.
         seed: integer seed.
         data_format: `"channels_last"` (default) or `"channels_first"`.
+        bounding_box_format: the format of boxes in dict inputs (`"xyxy"`,
+            `"rel_xyxy"`, `"xywh"`, ...); required to pass boxes.
 
     Example:
     >>> import lamina
@@ -77,9 +87,10 @@ class RandomPerspective(RandomImageLayer):
         self.interpolation = interpolation
         self.fill_value = fill_value
 
-    def _augment(self, x: torch.Tensor) -> torch.Tensor:
-        if x.device.type == "meta":
-            return x
+    def _draw(self, x: torch.Tensor, training: Any) -> dict | None:
+        """Which images warp, their corners and `(B, 8)` transforms (training)."""
+        if not training or x.device.type == "meta":
+            return None
         B, H, W = x.shape[:3]  # batch, height, width
         probability = self._uniform((B,), *self.factor, x)
         apply = self._uniform((B,), 0.0, 1.0, x) < probability
@@ -87,11 +98,59 @@ class RandomPerspective(RandomImageLayer):
         corners = [[0.0, 0.0], [W - 1, 0.0], [0.0, H - 1], [W - 1, H - 1]]
         start = torch.tensor(corners, dtype=x.dtype, device=x.device).expand(B, 4, 2)
         end = start + start * offsets
-        transform = homography(start, end)
+        matrix = homography(start, end)
+        return {"apply": apply, "start": start, "end": end, "matrix": matrix}
+
+    def _apply(
+        self, x: torch.Tensor, transform: dict | None, interpolation: str = ""
+    ) -> torch.Tensor:
+        if transform is None:
+            return x
         warped = affine_transform(
-            x, transform, self.interpolation, "constant", self.fill_value, True
+            x,
+            transform["matrix"],
+            interpolation or self.interpolation,
+            "constant",
+            self.fill_value,
+            True,
         )
-        return torch.where(apply[:, None, None, None], warped, x)
+        return torch.where(transform["apply"][:, None, None, None], warped, x)
+
+    def _augment(self, x: torch.Tensor) -> torch.Tensor:
+        return self._apply(x, self._draw(x, True))
+
+    def _apply_masks(self, masks: torch.Tensor, transform: dict | None) -> torch.Tensor:
+        """Masks warped with nearest neighbours, in their own dtype (Keras)."""
+        if transform is None:
+            return masks
+        out = self._apply(masks.to(torch.float32), transform, "nearest")
+        return out if masks.is_floating_point() else out.round().to(masks.dtype)
+
+    def _apply_boxes(
+        self, boxes: dict, transform: dict | None, height: int, width: int
+    ) -> dict:
+        """The box around each warped box's corners, clipped to the image (a
+        box left with no area gets label -1), as Keras does."""
+        if transform is None:
+            return boxes
+        boxes = self._to_xyxy(boxes, height, width)
+        b = boxes["boxes"]
+        m = transform["matrix"].to(b.dtype)
+        full = torch.cat([m, torch.ones_like(m[:, :1])], dim=1).reshape(-1, 3, 3)
+        forward = torch.linalg.inv(full)  # input points to output points
+        x1, y1, x2, y2 = b.unbind(-1)
+        xs = torch.stack([x1, x2, x1, x2], dim=-1)  # (B, N, 4 corners)
+        ys = torch.stack([y1, y2, y2, y1], dim=-1)
+        points = torch.stack([xs, ys, torch.ones_like(xs)], dim=-1)  # (B, N, 4, 3)
+        moved = torch.einsum("bij,bnkj->bnki", forward, points)
+        px, py = moved[..., 0] / moved[..., 2], moved[..., 1] / moved[..., 2]
+        warped = torch.stack(
+            [px.amin(-1), py.amin(-1), px.amax(-1), py.amax(-1)], dim=-1
+        )
+        apply = transform["apply"][:, None, None]
+        boxes["boxes"] = torch.where(apply, warped, b)
+        boxes = clip_to_image_size(boxes, height, width, "xyxy")
+        return self._from_xyxy(boxes, height, width)
 
     def get_config(self) -> dict:
         return {
