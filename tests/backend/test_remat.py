@@ -410,3 +410,33 @@ def test_larger_than_decides_per_input_shape(keras, monkeypatch):
         layer = Count()
     assert [_recomputed(layer, (batch, 300)) for batch in (2, 3, 4, 5)] == [0, 0, 1, 1]
     assert len(layer._remat_output_sizes) <= 2
+
+
+@pytest.mark.slow
+# dynamo itself reads `.grad` of the checkpoint's output while tracing (torch 2.13)
+@pytest.mark.filterwarnings("ignore:The .grad attribute of a Tensor that is not")
+def test_compiled_fit_in_scope_matches_plain_fit():
+    # dynamo takes no `context_fn`: compiled, a layer with state (moving
+    # statistics) is not rematerialized, so its statistics still change once.
+    def trained(mode, jit):
+        torch.manual_seed(0)
+        with lamina.RematScope(mode):
+            model = lamina.Sequential(
+                [
+                    lamina.Input((4,)),
+                    lamina.layers.Dense(8, activation="relu"),
+                    lamina.layers.BatchNormalization(),
+                    lamina.layers.Dense(1),
+                ]
+            )
+        model.compile(optimizer="sgd", loss="mse", jit_compile=jit)
+        x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
+        history = model.fit(x, x[:, :1] * 2, batch_size=8, epochs=2, verbose=0)
+        return history.history["loss"], model.get_weights()
+
+    plain_loss, plain_weights = trained(None, False)
+    loss, weights = trained("full", True)
+    np.testing.assert_allclose(loss, plain_loss, rtol=1e-5)
+    assert len(weights) == len(plain_weights) == 8  # moving statistics included
+    for a, b in zip(weights, plain_weights):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

@@ -48,7 +48,9 @@ class RematScope:
 
     A layer takes the innermost scope's settings when it is constructed and
     keeps them: calling it later, inside or outside any scope, changes nothing.
-    Only calls that record gradients are rematerialized.
+    Only calls that record gradients are rematerialized. Under
+    `jit_compile=True`, layers holding state (moving statistics, seeded
+    generators) are not, so that their state changes once per step.
 
     Args:
         mode: which layers to rematerialize.
@@ -173,7 +175,8 @@ def remat_with_state(f: Callable, state: Callable | None) -> Callable:
     """`remat(f)`, where `state()` lists the objects whose values `f` reads and
     changes besides its arguments (buffers, random generators): the recompute
     starts from their values at the forward pass and leaves them as it found
-    them, so moving statistics update once and seeded masks repeat."""
+    them, so moving statistics update once and seeded masks repeat. Under
+    `torch.compile` (which refuses that replay) such a call runs plainly."""
     if not callable(f):
         raise TypeError(
             f"`remat` expects a callable (a function or a layer). Received: "
@@ -186,6 +189,10 @@ def remat_with_state(f: Callable, state: Callable | None) -> Callable:
         holders = state() if state is not None else ()
         if not holders:
             return checkpoint(f, *args, use_reentrant=False, **kwargs)
+        if torch.compiler.is_compiling():
+            # dynamo refuses a `context_fn`, and a compiled recompute would
+            # change the state a second time: such a call is not rematerialized.
+            return f(*args, **kwargs)
         return checkpoint(
             f,
             *args,
