@@ -440,3 +440,21 @@ def test_compiled_fit_in_scope_matches_plain_fit():
     assert len(weights) == len(plain_weights) == 8  # moving statistics included
     for a, b in zip(weights, plain_weights):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_loading_inside_a_scope_rematerializes_as_keras(keras, tmp_path):
+    def modes(module):
+        with module.RematScope("full"):
+            model = module.Sequential([module.Input((3,)), module.layers.Dense(2)])
+        path = str(tmp_path / f"{module.__name__}.keras")
+        model.save(path)
+        plain = module.models.load_model(path)
+        with module.RematScope("list_of_layers", layer_names=["d"]):
+            chosen = module.models.load_model(path)
+        return [
+            None if m._remat_mode is None else tuple(m._remat_mode)
+            for m in (plain.layers[0], chosen.layers[0], chosen)
+        ]
+
+    expected = [None] + [("list_of_layers", 1024, ["d"])] * 2
+    assert modes(lamina) == modes(keras) == expected
