@@ -254,7 +254,10 @@ class Functional(Model):
             out = node.layer(*args, **kwargs)
             for t, v in zip(flatten(node.outputs), flatten(out)):
                 values[id(t)] = v
-        return map_structure(lambda t: values[id(t)], self._outputs_struct)
+        outputs = map_structure(lambda t: values[id(t)], self._outputs_struct)
+        if isinstance(outputs, (list, tuple)) and len(outputs) == 1:
+            return outputs[0]  # `Model(x, [y])(data)` is a tensor, as in Keras
+        return outputs
 
     def _maybe_build(self, args: tuple, kwargs: dict) -> None:
         self.built = True

@@ -146,8 +146,13 @@ def functional_config(model: Any) -> dict:
         "name": model.name,
         "trainable": model.trainable,
         "layers": layers,
-        "input_layers": _endpoint_list([_history(t) for t in model.inputs]),
-        "output_layers": _endpoint_list([_history(t, op_names) for t in model.outputs]),
+        "input_layers": _endpoint_struct(
+            getattr(model, "_inputs_struct", model.inputs), _history
+        ),
+        "output_layers": _endpoint_struct(
+            getattr(model, "_outputs_struct", model.outputs),
+            lambda t: _history(t, op_names),
+        ),
     }
 
 
@@ -156,16 +161,35 @@ def _is_input_layer(layer: Any) -> bool:
     return input_layer is not None and isinstance(layer, input_layer)
 
 
-def _endpoint_list(triples: list) -> list:
-    """Keras writes one endpoint as a flat triple, several as a list of them."""
-    return triples[0] if len(triples) == 1 else triples
+def _endpoint_struct(struct: Any, history: Callable[[Any], list]) -> Any:
+    """The model's inputs or outputs as Keras writes them: in the structure they
+    were given (a tensor as a flat triple, a list as a list, a dict as a dict)."""
+    if isinstance(struct, dict):
+        return {k: _endpoint_struct(v, history) for k, v in struct.items()}
+    if isinstance(struct, (list, tuple)):
+        return [_endpoint_struct(v, history) for v in struct]
+    return history(struct)
+
+
+def _is_triple(spec: Any) -> bool:
+    return isinstance(spec, (list, tuple)) and bool(spec) and isinstance(spec[0], str)
 
 
 def _endpoints(spec: Any) -> list:
-    """`["name", 0, 0]` or a list of them, as a list of triples."""
-    if spec and isinstance(spec[0], str):
+    """Every `["name", 0, 0]` triple of an endpoint structure, in order."""
+    if _is_triple(spec):
         return [spec]
-    return list(spec)
+    values = spec.values() if isinstance(spec, dict) else spec
+    return [triple for part in values for triple in _endpoints(part)]
+
+
+def _endpoint_values(spec: Any, created: dict) -> Any:
+    """An endpoint structure with each triple replaced by its tensor."""
+    if _is_triple(spec):
+        return created[tuple(spec)]
+    if isinstance(spec, dict):
+        return {k: _endpoint_values(v, created) for k, v in spec.items()}
+    return [_endpoint_values(v, created) for v in spec]
 
 
 def functional_from_config(
@@ -225,11 +249,9 @@ def functional_from_config(
         if len(waiting) == len(pending):
             _resolve(waiting[0][1], created)  # raises, naming the missing call
         pending = waiting
-    inputs = [created[tuple(e)] for e in _endpoints(config["input_layers"])]
-    outputs = [created[tuple(e)] for e in _endpoints(config["output_layers"])]
     return functional(
-        inputs[0] if len(inputs) == 1 else inputs,
-        outputs[0] if len(outputs) == 1 else outputs,
+        _endpoint_values(config["input_layers"], created),
+        _endpoint_values(config["output_layers"], created),
         name=config.get("name"),
         trainable=config.get("trainable", True),
     )
