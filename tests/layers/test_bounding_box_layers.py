@@ -605,3 +605,34 @@ def test_random_perspective_matches_keras_for_the_same_warp(keras, seed):
         {"images": k_images, "masks": k_masks},
         atol=1e-4,
     )
+
+
+@pytest.mark.parametrize("size", [(480, 640, 3), (500, 333, 3)])
+def test_detection_pipeline_per_sample_matches_keras(keras, size):
+    # The object-detection guides' pattern: one (unbatched) sample at a time,
+    # "yxyx" boxes, Resizing with pad_to_aspect_ratio, then MaxNumBoundingBoxes.
+    rng = np.random.default_rng(1)
+    h, w = size[:2]
+    y1, x1 = rng.uniform(0, h - 40, 5), rng.uniform(0, w - 40, 5)
+    boxes = np.stack([y1, x1, y1 + 30, x1 + 35], -1).astype("float32")
+    sample = {
+        "images": rng.uniform(0, 255, size).astype("float32"),
+        "bounding_boxes": {"boxes": boxes, "labels": np.arange(5, dtype="int32")},
+    }
+    out = {}
+    for lib in (keras, layers):
+        mod = lib.layers if lib is keras else lib
+        resizing = mod.Resizing(
+            height=64,
+            width=64,
+            interpolation="bilinear",
+            pad_to_aspect_ratio=True,
+            bounding_box_format="yxyx",
+        )
+        max_boxes = mod.MaxNumBoundingBoxes(max_number=8, bounding_box_format="yxyx")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out[lib] = max_boxes(resizing(_copy(sample)))
+    _assert_same(out[layers], out[keras], atol=1e-3)
+    assert tuple(out[layers]["bounding_boxes"]["boxes"].shape) == (8, 4)
+    assert _np(out[layers]["bounding_boxes"]["labels"]).tolist()[5:] == [-1] * 3
