@@ -636,3 +636,32 @@ def test_detection_pipeline_per_sample_matches_keras(keras, size):
     _assert_same(out[layers], out[keras], atol=1e-3)
     assert tuple(out[layers]["bounding_boxes"]["boxes"].shape) == (8, 4)
     assert _np(out[layers]["bounding_boxes"]["labels"]).tolist()[5:] == [-1] * 3
+
+
+@pytest.mark.parametrize("batched", [True, False])
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("CenterCrop", (6, 6)),
+        ("CenterCrop", (12, 6)),
+        ("RandomTranslation", ((0.25, 0.25), (-0.2, -0.2))),
+        ("RandomZoom", ((0.5, 0.5), (-0.25, -0.25))),
+        ("RandomRotation", ((0.25, 0.25),)),
+        ("MaxNumBoundingBoxes", (4,)),
+    ],
+)
+def test_channels_first_matches_keras(keras, batched, name, args):
+    data = _data(channels_first=True)
+    if not batched:
+        data = {
+            "images": data["images"][0],
+            "bounding_boxes": {k: v[0] for k, v in data["bounding_boxes"].items()},
+            "segmentation_masks": data["segmentation_masks"][0],
+        }
+    kwargs = {"bounding_box_format": "xyxy", "data_format": "channels_first"}
+    if name.startswith("Random"):
+        kwargs["interpolation"] = "nearest"
+    ours, theirs = _both(keras, name, *args, data=data, **kwargs)
+    if name == "RandomRotation":  # Keras's in-place matrix edit: compare boxes
+        del ours["segmentation_masks"], theirs["segmentation_masks"]
+    _assert_same(ours, theirs, atol=1e-4)
