@@ -37,6 +37,24 @@ def test_an_extra_trailing_axis_of_one_is_dropped():
     )
 
 
+def test_direct_calls_adjust_the_rank_as_keras(keras):
+    # `model(x_1d)` for an input of shape (1,), and (n, 3, 1) for (3,)
+    x1 = np.arange(4, dtype="float32")
+    x3 = np.ones((4, 3, 1), "float32")
+    for lib in (lamina, keras):
+        seq = lib.Sequential([lib.Input((1,)), lib.layers.Dense(2)])
+        inp = lib.Input((3,))
+        fn = lib.Model(inp, lib.layers.Dense(2)(inp))
+        assert tuple(seq(x1).shape) == (4, 2), lib.__name__
+        assert tuple(fn(x3).shape) == (4, 2), lib.__name__
+    seq = lamina.Sequential([lamina.Input((1,)), layers.Dense(2)])
+    np.testing.assert_allclose(
+        seq(x1).detach().numpy(), seq(x1[:, None]).detach().numpy()
+    )
+    with pytest.raises(ValueError, match="expected min_ndim=2, found ndim=1"):
+        lamina.Sequential([lamina.Input((2,)), layers.Dense(2)])(np.ones(4, "float32"))
+
+
 def _dense_pair(keras, d=3):
     kmodel = keras.Sequential(
         [

@@ -13,6 +13,7 @@ from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.core.torch_module_wrapper import TorchModuleWrapper
 from lamina.models.functional_config import functional_config, functional_from_config
 from lamina.models.model import Model
+from lamina.trainers.data_adapter import adjust_rank
 
 
 def _graph_nodes(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list[Node]:
@@ -238,7 +239,7 @@ class Functional(Model):
         for t in self.inputs:
             layer = _node(t).layer
             if isinstance(layer, InputLayer):
-                value = _adjust_rank(values[id(t)], layer.batch_shape)
+                value = adjust_rank(values[id(t)], layer.batch_shape)
                 values[id(t)] = _check_input(layer, value)
         if mask is not None:
             _attach_masks(self.inputs, values, mask)
@@ -336,18 +337,6 @@ def _symbolic_list(structure: Any, what: str) -> list[KerasTensor]:
                 f"{t!r} (of type {type(t).__name__})"
             )
     return flat
-
-
-def _adjust_rank(value: Any, want: tuple) -> Any:
-    """Keras's rank adjustment: values of shape `(batch,)` feed an input of
-    shape `(batch, 1)`, and `(batch, n, 1)` feed `(batch, n)`."""
-    if not isinstance(value, (torch.Tensor, np.ndarray)) or not want:
-        return value
-    if value.ndim == len(want) - 1 and want[-1] == 1:
-        return value[..., None]
-    if value.ndim == len(want) + 1 and value.shape[-1] == 1:
-        return value[..., 0]
-    return value
 
 
 def _check_input(layer: InputLayer, value: Any) -> Any:

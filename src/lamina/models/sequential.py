@@ -11,6 +11,7 @@ from lamina.layers.base import Layer, call_training_default
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.core.torch_module_wrapper import wrap_if_torch_module
 from lamina.models.model import Model
+from lamina.trainers.data_adapter import adjust_rank
 
 
 class Sequential(Model):
@@ -230,6 +231,13 @@ class Sequential(Model):
         return shapes[0] if len(shapes) == 1 else shapes
 
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
+        known = self._input_layer
+        if (
+            known is not None
+            and isinstance(inputs, torch.Tensor)
+            and inputs.ndim != len(known.batch_shape)
+        ):
+            inputs = adjust_rank(inputs, known.batch_shape)  # `(n,)` for `(n, 1)`
         plan = self.__dict__.get("_plan")
         if plan is None:
             plan = self._plan = _fast_plan(self._children())

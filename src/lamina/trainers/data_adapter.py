@@ -325,15 +325,16 @@ def model_input_shapes(model: Any) -> list[tuple] | None:
     return None
 
 
-def _adjust_one(x: Any, ref: tuple) -> Any:
-    """Keras's rank adjustment: a missing trailing axis of size 1 is added, an
-    extra trailing axis of size 1 is dropped."""
-    if not isinstance(x, torch.Tensor) or not ref:
+def adjust_rank(x: Any, ref: tuple) -> Any:
+    """Keras's rank adjustment of a tensor (or numpy array, for string inputs)
+    to an input of batch shape `ref`: values of shape `(batch,)` feed an input
+    of shape `(batch, 1)`, and `(batch, n, 1)` feed `(batch, n)`."""
+    if not isinstance(x, (torch.Tensor, np.ndarray)) or not ref:
         return x
-    if x.dim() == len(ref) - 1 and ref[-1] == 1:
-        return x.unsqueeze(-1)
-    if x.dim() == len(ref) + 1 and x.shape[-1] == 1:
-        return x.squeeze(-1)
+    if x.ndim == len(ref) - 1 and ref[-1] == 1:
+        return x[..., None]
+    if x.ndim == len(ref) + 1 and x.shape[-1] == 1:
+        return x[..., 0]
     return x
 
 
@@ -343,7 +344,7 @@ def adjust_input_rank(x: Any, shapes: list[tuple] | None) -> Any:
     if shapes is None or x is None:
         return x
     if isinstance(x, torch.Tensor):
-        return _adjust_one(x, shapes[0]) if len(shapes) == 1 else x
+        return adjust_rank(x, shapes[0]) if len(shapes) == 1 else x
     if isinstance(x, (list, tuple)) and len(x) == len(shapes):
-        return type(x)(_adjust_one(t, s) for t, s in zip(x, shapes))
+        return type(x)(adjust_rank(t, s) for t, s in zip(x, shapes))
     return x
