@@ -665,3 +665,38 @@ def test_channels_first_matches_keras(keras, batched, name, args):
     if name == "RandomRotation":  # Keras's in-place matrix edit: compare boxes
         del ours["segmentation_masks"], theirs["segmentation_masks"]
     _assert_same(ours, theirs, atol=1e-4)
+
+
+def test_mix_up_appends_partner_boxes_and_mixes_masks(keras):
+    data = _data()
+    data["labels"] = np.eye(2, dtype="float32")
+    kwargs = {"alpha": 0.4, "seed": 1, "bounding_box_format": "xyxy"}
+    ours = layers.MixUp(**kwargs)(_copy(data))
+    # A fresh layer with the same seed draws the same pairs and weights first.
+    perm, weight = layers.MixUp(**kwargs)._draw_mix(torch.zeros(2, 8, 10, 3))
+    assert _np(perm).tolist() == [1, 0]  # the images swap partners
+    k_boxes = keras.layers.MixUp(**kwargs).transform_bounding_boxes(
+        {k: torch.as_tensor(v) for k, v in data["bounding_boxes"].items()},
+        {"permutation_order": perm},
+    )
+    _assert_same({"b": ours["bounding_boxes"]["boxes"]}, {"b": k_boxes["boxes"]})
+    labels = data["bounding_boxes"]["labels"]
+    np.testing.assert_array_equal(
+        _np(ours["bounding_boxes"]["labels"]),
+        np.concatenate([labels, labels[_np(perm)]], axis=1),
+    )
+    w = _np(weight).reshape(-1, 1, 1, 1)
+    masks = data["segmentation_masks"].astype("float32")
+    np.testing.assert_allclose(
+        _np(ours["segmentation_masks"]),
+        w * masks + (1 - w) * masks[_np(perm)],
+        rtol=1e-6,
+    )
+    # Inference: everything passes; boxes must name their format.
+    same = layers.MixUp(**kwargs)(_copy(data), training=False)
+    _assert_same(
+        same["bounding_boxes"],
+        {k: torch.as_tensor(v) for k, v in data["bounding_boxes"].items()},
+    )
+    with pytest.raises(ValueError, match="didn't specify a bounding box format"):
+        layers.MixUp()(_copy(data))
