@@ -12,11 +12,6 @@ Regenerate (drops stale entries, keeps reasons):
 EXCEPTIONS = {
     "keras.Quantizer": "out of scope: quantization; not planned by any issue",
     "keras.callbacks.OrbaxCheckpoint": "out of scope: Orbax is JAX's checkpoint library; lamina checkpoints are .keras files (ModelCheckpoint, BackupAndRestore)",
-    "keras.distillation": "out of scope: knowledge distillation API; not planned by any issue",
-    "keras.distillation.DistillationLoss": "out of scope: knowledge distillation API; not planned by any issue",
-    "keras.distillation.Distiller": "out of scope: knowledge distillation API; not planned by any issue",
-    "keras.distillation.FeatureDistillation": "out of scope: knowledge distillation API; not planned by any issue",
-    "keras.distillation.LogitsDistillation": "out of scope: knowledge distillation API; not planned by any issue",
     "keras.dtype_policies.AWQDTypePolicy": "out of scope: int8/float8/GPTQ quantization; not planned by any issue",
     "keras.dtype_policies.GPTQDTypePolicy": "out of scope: int8/float8/GPTQ quantization; not planned by any issue",
     "keras.dtype_policies.Int4DTypePolicy": "out of scope: int8/float8/GPTQ quantization; not planned by any issue",

@@ -76,6 +76,7 @@ FLOORS: dict[str, int] = {
     "applications": 9,
     "datasets": 9,
     "wrappers": 9,
+    "distillation": 9,  # Distiller is a Model; losses compare model outputs
     # 10: namespaces that gather everything.
     "config": 10,
     "testing": 10,

@@ -13,6 +13,7 @@ from lamina import (
     config,
     constraints,
     datasets,
+    distillation,
     distribution,
     dtype_policies,
     export,
