@@ -17,8 +17,6 @@ EXCEPTIONS = {
     "keras.dtype_policies.Int4DTypePolicy": "out of scope: int8/float8/GPTQ quantization; not planned by any issue",
     "keras.dtype_policies.QuantizedDTypePolicy": "out of scope: int8/float8/GPTQ quantization; not planned by any issue",
     "keras.dtype_policies.QuantizedFloat8DTypePolicy": "out of scope: int8/float8/GPTQ quantization; not planned by any issue",
-    "keras.layers.Dense(params)": "out of scope: LoRA and quantization arguments (lora_rank, lora_alpha, quantization_config); not planned by any issue",
-    "keras.layers.Embedding(params)": "out of scope: LoRA and quantization arguments (lora_rank, lora_alpha, quantization_config); not planned by any issue",
     "keras.layers.FlaxLayer": "out of scope: JAX/Flax bridge",
     "keras.layers.JaxLayer": "out of scope: JAX bridge",
     "keras.layers.TFSMLayer": "out of scope: TensorFlow SavedModel bridge",

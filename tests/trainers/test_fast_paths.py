@@ -109,7 +109,7 @@ def test_an_unknown_dense_option_falls_back(monkeypatch):
     original = Dense.get_config
 
     def with_new_option(self):
-        return {**original(self), "lora_rank": None}
+        return {**original(self), "a_future_option": None}
 
     monkeypatch.setattr(Dense, "get_config", with_new_option)
     assert not _fast_used(_stack({"units": 1}))

@@ -76,6 +76,9 @@ _NONE_OPTIONS = frozenset(
         "activity_regularizer",
         "kernel_constraint",
         "bias_constraint",
+        "lora_rank",  # LoRA computes with kernel + a @ b: autograd's way
+        "lora_alpha",
+        "quantization_config",
     }
 )
 
@@ -87,6 +90,8 @@ def _dense_supported(layer: Any, dense_type: type[Dense], kinds: dict) -> bool:
     if "call" in layer.__dict__ or layer._forward_hooks or layer._forward_pre_hooks:
         return False
     if layer._remat_mode is not None:  # made in a RematScope: autograd's way
+        return False
+    if layer.lora_enabled:  # the step differentiates the kernel, not a @ b
         return False
     config = layer.get_config()
     if set(config) - _FREE_OPTIONS - _NONE_OPTIONS:

@@ -10,10 +10,11 @@ import torch.nn.functional as F
 from lamina import activations, constraints, initializers, regularizers
 from lamina.layers._checks import positive_int
 from lamina.layers.base import Layer
+from lamina.layers.core._lora import LoraMixin, check_no_quantization
 from lamina.layers.input_spec import InputSpec
 
 
-class Dense(Layer):
+class Dense(LoraMixin, Layer):
     """Just your regular densely connected layer: `activation(x @ kernel + bias)`.
 
     The kernel is stored as `(input_dim, units)`, Keras's layout. Inputs of rank
@@ -27,6 +28,13 @@ class Dense(Layer):
         bias_initializer: initializer of the bias (default `"zeros"`).
         kernel_regularizer, bias_regularizer, activity_regularizer: regularizers.
         kernel_constraint, bias_constraint: constraints applied after each update.
+        lora_rank: optional positive integer; when set, the layer enables LoRA
+            of this rank when it builds (see `enable_lora`).
+        lora_alpha: optional LoRA scale numerator (the update is scaled by
+            `lora_alpha / lora_rank`). As in Keras, a layer that enables LoRA
+            from `lora_rank` at build uses `lora_alpha = lora_rank`.
+        quantization_config: accepted for Keras compatibility; must be None
+            (quantization is not supported).
 
     Input shape:
         `(batch_size, ..., input_dim)`.
@@ -52,9 +60,14 @@ class Dense(Layer):
         activity_regularizer: Any = None,
         kernel_constraint: Any = None,
         bias_constraint: Any = None,
+        lora_rank: int | None = None,
+        lora_alpha: float | None = None,
+        quantization_config: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        check_no_quantization(self.name, quantization_config)
+        self._init_lora(lora_rank, lora_alpha)
         self.units = positive_int("units", units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
@@ -87,13 +100,15 @@ class Dense(Layer):
             )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
         self.built = True
+        self._build_lora()
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         # F.linear wants (out, in); the transposed view costs no copy.
-        return self.activation(F.linear(inputs, self.kernel.t(), self.bias))
+        kernel = self._effective_weight()
+        return self.activation(F.linear(inputs, kernel.t(), self.bias))
 
     def get_config(self) -> dict:
-        return {
+        config = {
             **super().get_config(),
             "units": self.units,
             "activation": activations.serialize(self.activation),
@@ -105,4 +120,6 @@ class Dense(Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
+            "quantization_config": None,
         }
+        return self._lora_config(config)

@@ -10,10 +10,11 @@ from lamina import activations, constraints, initializers, regularizers
 from lamina.initializers.variance_scaling import VarianceScaling
 from lamina.layers.base import Layer
 from lamina.layers.core._einsum_shapes import analyze
+from lamina.layers.core._lora import LoraMixin, check_no_quantization
 from lamina.layers.input_spec import InputSpec
 
 
-class EinsumDense(Layer):
+class EinsumDense(LoraMixin, Layer):
     """A dense layer of any rank: `activation(einsum(equation, x, kernel) + bias)`.
 
     The kernel's shape is read from the equation: each weight axis takes its size
@@ -32,9 +33,15 @@ class EinsumDense(Layer):
             axes, as Keras does.
         kernel_regularizer, bias_regularizer, activity_regularizer: regularizers.
         kernel_constraint, bias_constraint: constraints.
-        lora_rank, lora_alpha, gptq_unpacked_column_size, quantization_config:
-            accepted for Keras compatibility; LoRA and quantization are not
-            supported, and a value other than None raises.
+        lora_rank: optional positive integer; when set, the layer enables LoRA
+            of this rank when it builds (see `enable_lora`): `lora_kernel_a`
+            has the kernel's shape with its last axis replaced by the rank,
+            `lora_kernel_b` is `(rank, kernel.shape[-1])`.
+        lora_alpha: optional LoRA scale numerator (the update is scaled by
+            `lora_alpha / lora_rank`; default `lora_rank`).
+        gptq_unpacked_column_size, quantization_config: accepted for Keras
+            compatibility; quantization is not supported, and a value other
+            than None raises.
 
     Input shape:
         As the equation's input spec.
@@ -48,6 +55,8 @@ class EinsumDense(Layer):
     >>> layer(np.ones((2, 3, 5))).shape
     torch.Size([2, 3, 4])
     """
+
+    _lora_alpha_at_build = True  # Keras's EinsumDense keeps lora_alpha at build
 
     def __init__(
         self,
@@ -68,16 +77,13 @@ class EinsumDense(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        for arg, value in (
-            ("lora_rank", lora_rank),
-            ("gptq_unpacked_column_size", gptq_unpacked_column_size),
-            ("quantization_config", quantization_config),
-        ):
-            if value:
-                raise ValueError(
-                    f"Layer '{self.name}': LoRA and quantization are not supported "
-                    f"in lamina. Received: {arg}={value!r}. Leave it as None."
-                )
+        check_no_quantization(self.name, quantization_config)
+        if gptq_unpacked_column_size:
+            raise ValueError(
+                f"Layer '{self.name}': quantization is not supported in lamina. "
+                f"Received: gptq_unpacked_column_size={gptq_unpacked_column_size!r}."
+                " Leave it as None."
+            )
         self.equation = equation
         if isinstance(output_shape, int):
             output_shape = (output_shape,)
@@ -90,7 +96,7 @@ class EinsumDense(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.lora_rank, self.lora_alpha = lora_rank, lora_alpha
+        self._init_lora(lora_rank, lora_alpha)
         self.supports_masking = True
 
     def _fan_initializer(self, input_axes: list, output_axes: list) -> Any:
@@ -126,9 +132,10 @@ class EinsumDense(Layer):
                 name="bias",
             )
         self.built = True
+        self._build_lora()
 
     def call(self, inputs: torch.Tensor, training: Any = None) -> torch.Tensor:
-        x = torch.einsum(self.equation, inputs, self.kernel)
+        x = torch.einsum(self.equation, inputs, self._effective_weight())
         if self.bias is not None:
             x = x + self.bias
         return self.activation(x)
@@ -149,4 +156,4 @@ class EinsumDense(Layer):
             "bias_constraint": constraints.serialize(self.bias_constraint),
             "quantization_config": None,
         }
-        return config
+        return self._lora_config(config)

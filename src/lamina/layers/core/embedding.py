@@ -9,12 +9,13 @@ import torch.nn.functional as F
 
 from lamina import constraints, initializers, regularizers
 from lamina.layers.base import Layer
+from lamina.layers.core._lora import LoraMixin, check_no_quantization
 
 # Keras's short names for initializers, as Embedding's default uses them.
 _ALIASES = {"uniform": "random_uniform", "normal": "random_normal"}
 
 
-class Embedding(Layer):
+class Embedding(LoraMixin, Layer):
     """Maps each integer index `i` in `[0, input_dim)` to row `i` of `embeddings`.
 
     `embeddings` has shape `(input_dim, output_dim)`. With `mask_zero=True`,
@@ -30,6 +31,14 @@ class Embedding(Layer):
         embeddings_constraint: constraint of `embeddings`.
         mask_zero: whether index 0 marks padding to mask.
         weights: optional initial `[embeddings]` array, set at build.
+        lora_rank: optional positive integer; when set, the layer enables LoRA
+            of this rank when it builds (see `enable_lora`): the table is
+            frozen and `lora_embeddings_a @ lora_embeddings_b` is learned.
+        lora_alpha: optional LoRA scale numerator (the update is scaled by
+            `lora_alpha / lora_rank`). As in Keras, a layer that enables LoRA
+            from `lora_rank` at build uses `lora_alpha = lora_rank`.
+        quantization_config: accepted for Keras compatibility; must be None
+            (quantization is not supported).
 
     Input shape:
         `(batch, ...)` integers.
@@ -45,6 +54,10 @@ class Embedding(Layer):
     """
 
     _keeps_integer_inputs = True  # token ids index the table
+    _lora_base = "embeddings"
+    _lora_names = ("lora_embeddings_a", "lora_embeddings_b")
+    _lora_regularizer_attr = "embeddings_regularizer"
+    _lora_constraint_attr = "embeddings_constraint"
 
     def __init__(
         self,
@@ -55,12 +68,15 @@ class Embedding(Layer):
         embeddings_constraint: Any = None,
         mask_zero: bool = False,
         weights: Any = None,
+        lora_rank: int | None = None,
+        lora_alpha: float | None = None,
+        quantization_config: Any = None,
         **kwargs: Any,
     ) -> None:
         kwargs.pop("input_length", None)  # Keras 2 argument, accepted and unused
-        kwargs.pop("lora_rank", None)
-        kwargs.pop("quantization_config", None)
         super().__init__(**kwargs)
+        check_no_quantization(self.name, quantization_config)
+        self._init_lora(lora_rank, lora_alpha)
         self.input_dim = _positive("input_dim", input_dim)
         self.output_dim = _positive("output_dim", output_dim)
         if isinstance(embeddings_initializer, str):
@@ -86,6 +102,7 @@ class Embedding(Layer):
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
             self._initial_weights = None
+        self._build_lora()
 
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         if inputs.dtype not in (torch.int64, torch.int32):
@@ -97,9 +114,9 @@ class Embedding(Layer):
                 f"Layer '{self.name}': an index is outside [0, input_dim="
                 f"{self.input_dim}).",
             )
-            return F.embedding(inputs, self.embeddings)
+            return F.embedding(inputs, self._effective_weight())
         try:
-            return F.embedding(inputs, self.embeddings)
+            return F.embedding(inputs, self._effective_weight())
         except IndexError as err:
             raise ValueError(self._index_error(inputs)) from err
 
@@ -120,7 +137,7 @@ class Embedding(Layer):
         return torch.as_tensor(inputs) != 0
 
     def get_config(self) -> dict:
-        return {
+        config = {
             **super().get_config(),
             "input_dim": self.input_dim,
             "output_dim": self.output_dim,
@@ -135,7 +152,9 @@ class Embedding(Layer):
                 constraints, self.embeddings_constraint
             ),
             "mask_zero": self.mask_zero,
+            "quantization_config": None,
         }
+        return self._lora_config(config)
 
 
 def _positive(name: str, value: Any) -> int:
