@@ -700,3 +700,26 @@ def test_mix_up_appends_partner_boxes_and_mixes_masks(keras):
     )
     with pytest.raises(ValueError, match="didn't specify a bounding box format"):
         layers.MixUp()(_copy(data))
+
+
+def test_layers_still_move_between_dtypes_and_devices():
+    # Module.to/float/cpu go through nn.Module._apply: the box plumbing must
+    # not shadow it.
+    import lamina
+
+    for layer in (
+        layers.Resizing(4, 4, bounding_box_format="xyxy"),
+        layers.RandomFlip(bounding_box_format="xyxy"),
+        layers.CenterCrop(4, 4),
+        layers.RandomCrop(4, 4),
+        layers.RandomRotation(0.1),
+        layers.RandomPerspective(),
+        layers.RandomBrightness(0.1),
+    ):
+        assert layer.to(torch.float64) is layer
+        assert layer.float().cpu() is layer
+    model = lamina.Sequential(
+        [lamina.Input((8, 8, 3)), layers.RandomFlip(), layers.Resizing(4, 4)]
+    )
+    model.to("cpu")
+    assert tuple(model.predict(np.ones((2, 8, 8, 3)), verbose=0).shape) == (2, 4, 4, 3)

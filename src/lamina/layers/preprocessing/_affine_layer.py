@@ -51,7 +51,7 @@ class AffineAugmentation(RandomImageLayer):
             return None
         return {"matrix": self._matrix(x)}
 
-    def _apply(self, x: torch.Tensor, transform: dict | None) -> torch.Tensor:
+    def _apply_images(self, x: torch.Tensor, transform: dict | None) -> torch.Tensor:
         if transform is None:
             return x
         return affine_transform(
@@ -63,7 +63,7 @@ class AffineAugmentation(RandomImageLayer):
         )
 
     def _augment(self, x: torch.Tensor) -> torch.Tensor:
-        return self._apply(x, self._draw(x, True))
+        return self._apply_images(x, self._draw(x, True))
 
     def _apply_masks(self, masks: torch.Tensor, transform: dict | None) -> torch.Tensor:
         """Masks resampled with nearest neighbours, in their own dtype (Keras)."""

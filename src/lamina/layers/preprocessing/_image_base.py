@@ -98,7 +98,7 @@ class ImageLayer(Layer):
     def _augment(self, x: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 
-    def _apply(self, x: torch.Tensor, transform: Any) -> torch.Tensor:
+    def _apply_images(self, x: torch.Tensor, transform: Any) -> torch.Tensor:
         """The channels-last batch `x` after `transform`."""
         if self._pixel_only:
             return self._augment(x) if transform else x
@@ -142,7 +142,7 @@ class ImageLayer(Layer):
         height, width = int(x.shape[1]), int(x.shape[2])
         transform = self._draw(x, training)
         out = dict(data)
-        out["images"] = self._from_batch(self._apply(x, transform), single)
+        out["images"] = self._from_batch(self._apply_images(x, transform), single)
         if "bounding_boxes" in data:
             self._require_box_format()
             boxes = dense_boxes(data["bounding_boxes"], single)
@@ -170,15 +170,16 @@ class ImageLayer(Layer):
                 "layer, e.g. `bounding_box_format='xyxy'`."
             )
 
+    @property
+    def _box_format(self) -> str:
+        """`bounding_box_format`, checked set (by `_require_box_format`)."""
+        return str(self.bounding_box_format)
+
     def _to_xyxy(self, boxes: dict, height: Any, width: Any) -> dict:
-        return convert_format(
-            dict(boxes), self.bounding_box_format, "xyxy", height, width
-        )
+        return convert_format(dict(boxes), self._box_format, "xyxy", height, width)
 
     def _from_xyxy(self, boxes: dict, height: Any, width: Any) -> dict:
-        return convert_format(
-            dict(boxes), "xyxy", self.bounding_box_format, height, width
-        )
+        return convert_format(dict(boxes), "xyxy", self._box_format, height, width)
 
 
 def dense_boxes(boxes: Any, single: bool) -> dict:

@@ -46,12 +46,12 @@ class CenterCrop(ImageLayer):
         if isinstance(inputs, dict):
             return self._call_dict(inputs)
         x, single = self._as_batch(inputs)
-        return self._from_batch(self._apply(x, None), single)
+        return self._from_batch(self._apply_images(x, None), single)
 
     def _draw(self, x: torch.Tensor, training: Any) -> None:
         return None  # not random: the same crop in training and inference
 
-    def _apply(self, x: torch.Tensor, transform: Any) -> torch.Tensor:
+    def _apply_images(self, x: torch.Tensor, transform: Any) -> torch.Tensor:
         h_diff, w_diff = x.shape[1] - self.height, x.shape[2] - self.width
         if h_diff >= 0 and w_diff >= 0:
             top, left = h_diff // 2, w_diff // 2
@@ -61,7 +61,9 @@ class CenterCrop(ImageLayer):
     def _apply_masks(self, masks: torch.Tensor, transform: Any) -> torch.Tensor:
         # Keras crops masks as images (cast to the compute dtype, and bilinear
         # when the image is smaller than the target).
-        return self._apply(masks.to(self._dtype_policy.torch_compute_dtype), None)
+        return self._apply_images(
+            masks.to(self._dtype_policy.torch_compute_dtype), None
+        )
 
     def _apply_boxes(
         self, boxes: dict, transform: Any, height: int, width: int

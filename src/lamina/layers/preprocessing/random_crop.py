@@ -66,7 +66,7 @@ class RandomCrop(RandomImageLayer):
         top, left, _, _ = _crop_box(in_h, in_w, (self.height, self.width))
         return top, left
 
-    def _apply(self, x: torch.Tensor, transform: tuple | None) -> torch.Tensor:
+    def _apply_images(self, x: torch.Tensor, transform: tuple | None) -> torch.Tensor:
         if transform is None:
             return x
         top, left = transform
@@ -80,7 +80,7 @@ class RandomCrop(RandomImageLayer):
         return x
 
     def _augment(self, x: torch.Tensor) -> torch.Tensor:
-        return self._apply(x, self._draw(x, True))
+        return self._apply_images(x, self._draw(x, True))
 
     def _apply_masks(
         self, masks: torch.Tensor, transform: tuple | None
@@ -88,7 +88,9 @@ class RandomCrop(RandomImageLayer):
         # Cropped as images (in the compute dtype), as Keras does in training.
         if transform is None:
             return masks
-        return self._apply(masks.to(self._dtype_policy.torch_compute_dtype), transform)
+        return self._apply_images(
+            masks.to(self._dtype_policy.torch_compute_dtype), transform
+        )
 
     def _apply_boxes(
         self, boxes: dict, transform: tuple | None, height: int, width: int

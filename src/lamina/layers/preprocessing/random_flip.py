@@ -63,7 +63,9 @@ class RandomFlip(RandomImageLayer):
             return None
         return self._uniform((x.shape[0], 1, 1, 1), 0.0, 1.0, x) <= 0.5
 
-    def _apply(self, x: torch.Tensor, flips: torch.Tensor | None) -> torch.Tensor:
+    def _apply_images(
+        self, x: torch.Tensor, flips: torch.Tensor | None
+    ) -> torch.Tensor:
         if flips is None:
             return x
         if self.mode in ("horizontal", "horizontal_and_vertical"):
@@ -73,13 +75,15 @@ class RandomFlip(RandomImageLayer):
         return x
 
     def _augment(self, x: torch.Tensor) -> torch.Tensor:
-        return self._apply(x, self._draw(x, True))
+        return self._apply_images(x, self._draw(x, True))
 
     def _apply_masks(
         self, masks: torch.Tensor, flips: torch.Tensor | None
     ) -> torch.Tensor:
         # Keras treats masks as images: cast to the compute dtype, then flipped.
-        return self._apply(masks.to(self._dtype_policy.torch_compute_dtype), flips)
+        return self._apply_images(
+            masks.to(self._dtype_policy.torch_compute_dtype), flips
+        )
 
     def _apply_boxes(
         self, boxes: dict, flips: torch.Tensor | None, height: int, width: int
@@ -87,7 +91,7 @@ class RandomFlip(RandomImageLayer):
         """Boxes mirrored with their images (in relative coordinates, as Keras)."""
         if flips is None:
             return boxes
-        fmt = self.bounding_box_format
+        fmt = self._box_format
         boxes = convert_format(dict(boxes), fmt, "rel_xyxy", height, width)
         b = boxes["boxes"]
         flip = flips.reshape(-1, 1, 1).to(b.device)

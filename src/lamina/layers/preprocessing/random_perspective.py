@@ -101,7 +101,7 @@ class RandomPerspective(RandomImageLayer):
         matrix = homography(start, end)
         return {"apply": apply, "start": start, "end": end, "matrix": matrix}
 
-    def _apply(
+    def _apply_images(
         self, x: torch.Tensor, transform: dict | None, interpolation: str = ""
     ) -> torch.Tensor:
         if transform is None:
@@ -117,13 +117,13 @@ class RandomPerspective(RandomImageLayer):
         return torch.where(transform["apply"][:, None, None, None], warped, x)
 
     def _augment(self, x: torch.Tensor) -> torch.Tensor:
-        return self._apply(x, self._draw(x, True))
+        return self._apply_images(x, self._draw(x, True))
 
     def _apply_masks(self, masks: torch.Tensor, transform: dict | None) -> torch.Tensor:
         """Masks warped with nearest neighbours, in their own dtype (Keras)."""
         if transform is None:
             return masks
-        out = self._apply(masks.to(torch.float32), transform, "nearest")
+        out = self._apply_images(masks.to(torch.float32), transform, "nearest")
         return out if masks.is_floating_point() else out.round().to(masks.dtype)
 
     def _apply_boxes(

@@ -74,9 +74,6 @@ class RandomRotation(AffineAugmentation):
             "matrix": rotation_matrix(angle, x.shape[1], x.shape[2]),
         }
 
-    def _matrix(self, x: torch.Tensor) -> torch.Tensor:
-        return self._draw(x, True)["matrix"]
-
     def _apply_boxes(
         self, boxes: dict, transform: dict | None, height: int, width: int
     ) -> dict:

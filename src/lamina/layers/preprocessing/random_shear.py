@@ -88,7 +88,7 @@ class RandomShear(AffineAugmentation):
         box left with no area gets label -1)."""
         if transform is None:
             return boxes
-        fmt = self.bounding_box_format
+        fmt = self._box_format
         boxes = convert_format(dict(boxes), fmt, "rel_xyxy", height, width)
         m = transform["matrix"].to(boxes["boxes"].dtype)
         sx, sy = m[:, 1:2], m[:, 3:4]  # (B, 1)

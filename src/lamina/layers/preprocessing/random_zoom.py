@@ -104,9 +104,7 @@ class RandomZoom(AffineAugmentation):
             dim=-1,
         )
         boxes = clip_to_image_size({**boxes, "boxes": rel}, None, None, "rel_xyxy")
-        return convert_format(
-            boxes, "rel_xyxy", self.bounding_box_format, height, width
-        )
+        return convert_format(boxes, "rel_xyxy", self._box_format, height, width)
 
     def get_config(self) -> dict:
         return {

@@ -90,12 +90,12 @@ class Resizing(ImageLayer):
         if isinstance(inputs, dict):
             return self._call_dict(inputs)
         x, single = self._as_batch(inputs)
-        return self._from_batch(self._apply(x, None), single)
+        return self._from_batch(self._apply_images(x, None), single)
 
     def _draw(self, x: torch.Tensor, training: Any) -> None:
         return None  # not random: the same resize in training and inference
 
-    def _apply(
+    def _apply_images(
         self, x: torch.Tensor, transform: Any, interpolation: str | None = None
     ) -> torch.Tensor:
         return resize(
@@ -110,7 +110,7 @@ class Resizing(ImageLayer):
 
     def _apply_masks(self, masks: torch.Tensor, transform: Any) -> torch.Tensor:
         """Masks resized with nearest neighbours, in their own dtype (Keras)."""
-        out = self._apply(masks.to(torch.float32), None, "nearest")
+        out = self._apply_images(masks.to(torch.float32), None, "nearest")
         return out if masks.is_floating_point() else out.round().to(masks.dtype)
 
     def _apply_boxes(
