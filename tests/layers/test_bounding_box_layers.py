@@ -723,3 +723,18 @@ def test_layers_still_move_between_dtypes_and_devices():
     )
     model.to("cpu")
     assert tuple(model.predict(np.ones((2, 8, 8, 3)), verbose=0).shape) == (2, 4, 4, 3)
+
+
+def test_cut_mix_pastes_masks_with_images_and_refuses_boxes(keras):
+    # Each image constant (its index); masks equal the images: they must stay so.
+    images = np.repeat(np.arange(4, dtype="float32"), 6 * 7).reshape(4, 6, 7, 1)
+    masks = images.astype("uint8")
+    out = layers.CutMix(seed=1)({"images": images, "segmentation_masks": masks})
+    assert out["segmentation_masks"].dtype == torch.float32  # Keras casts them too
+    np.testing.assert_array_equal(_np(out["segmentation_masks"]), _np(out["images"]))
+    assert not np.array_equal(_np(out["images"]), images)  # something was pasted
+    data = _data()
+    with pytest.raises(NotImplementedError):  # Keras refuses boxes too
+        _keras_call(keras.layers.CutMix(bounding_box_format="xyxy"), data)
+    with pytest.raises(NotImplementedError, match="CutMix does not transform"):
+        layers.CutMix(bounding_box_format="xyxy")(_copy(data))

@@ -17,8 +17,10 @@ class CutMix(RandomImageLayer):
     `w ~ Beta(alpha, alpha)` per image, and a box of sides `sqrt(1 - w)` times
     the image's, uniformly placed; the box is filled from a random permutation
     of the batch. Called on `{"images": ..., "labels": ...}`, labels are mixed
-    in proportion to the pasted area, as Keras does. Unbatched images pass
-    unchanged. Seeded draws on the images' device; identity in inference.
+    in proportion to the pasted area, as Keras does; `"segmentation_masks"`
+    get the same box pasted (in the compute dtype, as Keras), and
+    `"bounding_boxes"` raise NotImplementedError, as in Keras. Unbatched images
+    pass unchanged. Seeded draws on the images' device; identity in inference.
 
     Args:
         factor: range of `alpha`, a float in `[0, 1]` or a pair (default 1).
@@ -43,6 +45,12 @@ class CutMix(RandomImageLayer):
 
     def call(self, inputs: Any, training: Any = True) -> Any:
         data = inputs if isinstance(inputs, dict) else {"images": inputs}
+        if "bounding_boxes" in data:  # Keras's CutMix raises here too
+            raise NotImplementedError(
+                f"Layer {type(self).__name__} does not transform bounding boxes "
+                "(Keras's CutMix does not either). Drop 'bounding_boxes' from the "
+                "dict, or use MixUp, which carries them."
+            )
         x, single = self._as_batch(data["images"])
         out = dict(data)
         if training and not single and x.device.type != "meta":
@@ -54,6 +62,11 @@ class CutMix(RandomImageLayer):
             mask = box_mask(H, W, xs, ys, x)
             perm = self._permutation(B, x)
             x = torch.where(mask, x[perm], x)
+            if "segmentation_masks" in data:  # cut and pasted as the images
+                masks = self._masks_batch(data["segmentation_masks"], single)
+                masks = masks.to(x.dtype)
+                masks = torch.where(mask, masks[perm], masks)
+                out["segmentation_masks"] = self._from_batch(masks, single)
             if "labels" in data:
                 weight = 1.0 - (xs[1] - xs[0]) * (ys[1] - ys[0]) / (W * H)
                 labels = torch.as_tensor(data["labels"], device=x.device).to(x.dtype)
