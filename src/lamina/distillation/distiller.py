@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import torch
@@ -217,6 +218,21 @@ class Distiller(Model):
         self._student_loss = tree.map_structure(_resolve_loss, loss)
         self._student_loss_for_serialization = loss
         super().compile(optimizer=optimizer, loss=None, metrics=metrics, **kwargs)
+        saved = self.__dict__.get("_compile_args")
+        if saved is not None:  # the saved compile_config keeps the student's loss
+            saved["loss"] = loss
+
+    def compile_from_config(self, config: Any) -> None:
+        """Compiles from a saved `compile_config`; one without the student's loss
+        (Keras saves an empty one for a Distiller) leaves the model uncompiled."""
+        if not config or config.get("loss") is None:
+            warnings.warn(
+                "The Distiller was loaded uncompiled: its file has no student "
+                "loss. Call compile(optimizer, loss=...) before fit().",
+                stacklevel=2,
+            )
+            return
+        super().compile_from_config(config)
 
     def call(self, inputs: Any, training: bool | None = None, **kwargs: Any) -> Any:
         """Runs the student."""

@@ -32,6 +32,7 @@ _PUBLIC_MODULES = {
     "regularizers": "keras.regularizers",
     "constraints": "keras.constraints",
     "activations": "keras.activations",
+    "distillation": "keras.distillation",
 }
 
 # Keras config keys that lamina accepts and ignores at these values. Another
