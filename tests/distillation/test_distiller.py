@@ -248,3 +248,44 @@ def test_loads_a_keras_saved_distiller(keras, tmp_path):
     np.testing.assert_allclose(
         loaded.predict(X, verbose=0), kd.predict(X, verbose=0), rtol=1e-5, atol=1e-6
     )
+
+
+def _subclassed(k):
+    class Net(k.Model):
+        def __init__(self):
+            super().__init__()
+            self.a = k.layers.Dense(6, activation="tanh")
+            self.b = k.layers.Dense(3)
+
+        def call(self, x, training=None):
+            return self.b(self.a(x))
+
+    net = Net()
+    net(X[:1])
+    return net
+
+
+def test_subclassed_models_adam_and_ignored_sample_weights_match_keras(keras):
+    k_models = (_subclassed(keras), _subclassed(keras))
+    l_models = (_subclassed(lamina), _subclassed(lamina))
+    for theirs, ours in zip(k_models, l_models):
+        ours.set_weights(theirs.get_weights())
+    sw = RNG.random(10).astype("float32")
+    histories = []
+    for k, models in ((keras, k_models), (lamina, l_models)):
+        d = k.distillation.Distiller(
+            *models,
+            [
+                k.distillation.LogitsDistillation(5.0, k.losses.KLDivergence()),
+                k.distillation.FeatureDistillation("cosine_similarity"),
+            ],
+            distillation_loss_weights=[0.7, 0.2],
+            student_loss_weight=0.6,
+        )
+        d.compile(k.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+        fit = {"batch_size": 4, "epochs": 3, "verbose": 0, "shuffle": False}
+        histories.append(d.fit(X, Y, sample_weight=sw, **fit).history)
+    theirs, ours = histories
+    assert sorted(ours) == sorted(theirs)
+    for key in theirs:
+        np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-5, err_msg=key)
