@@ -33,7 +33,8 @@ def _ours(loss, t, s):
 
 @pytest.mark.parametrize("temperature", [0.5, 1.0, 3.0, 7])
 @pytest.mark.parametrize(
-    "loss", ["kl_divergence", "categorical_crossentropy", "mse", "kl_instance"]
+    "loss",
+    ["kl_divergence", "KLDivergence", "categorical_crossentropy", "mse", "kl_instance"],
 )
 def test_logits_distillation_matches_keras(keras, temperature, loss):
     t, s = _pair()

@@ -17,10 +17,6 @@ def _resolve_loss(item: Any) -> Any:
     fn = losses.get(item)
     if fn is None:
         raise ValueError(f"Unknown loss function: '{item}'.")
-    if isinstance(fn, KLDivergence):
-        # Keras resolves a class name to a plain wrapper, so only a
-        # `KLDivergence()` instance the caller built takes the softmax path.
-        return fn.fn
     return fn
 
 
@@ -183,10 +179,11 @@ class FeatureDistillation(DistillationLoss):
 class LogitsDistillation(DistillationLoss):
     """Matches the student's logits with the teacher's, softened by a temperature.
 
-    Both logits are divided by `temperature`. A `keras.losses.KLDivergence()`
-    instance compares the softmax of the scaled logits and the result is
-    multiplied by `temperature**2`; any other loss (a name such as the default
-    `"kl_divergence"` included) gets the scaled logits themselves:
+    Both logits are divided by `temperature`. A `keras.losses.KLDivergence`
+    object (or the class name `"KLDivergence"`) compares the softmax of the
+    scaled logits and the result is multiplied by `temperature**2`; any other
+    loss (the function name `"kl_divergence"`, the default, included) gets the
+    scaled logits themselves:
     `mean(loss(teacher / T, student / T))`.
 
     Args:
