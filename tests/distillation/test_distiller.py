@@ -289,3 +289,34 @@ def test_subclassed_models_adam_and_ignored_sample_weights_match_keras(keras):
     assert sorted(ours) == sorted(theirs)
     for key in theirs:
         np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-5, err_msg=key)
+
+
+def _functional(k, width):
+    inputs = k.Input((4,))
+    h = k.layers.Dense(width, activation="relu", name="h")(inputs)
+    g = k.layers.Dense(6, name="g")(h)
+    return k.Model(inputs, k.layers.Dense(3, name="c")(g))
+
+
+def test_functional_models_of_different_widths_match_keras(keras):
+    k_models = (_functional(keras, 7), _functional(keras, 5))
+    l_models = (_functional(lamina, 7), _functional(lamina, 5))
+    for theirs, ours in zip(k_models, l_models):
+        ours.set_weights(theirs.get_weights())
+    histories = []
+    for k, models in ((keras, k_models), (lamina, l_models)):
+        d = k.distillation.Distiller(
+            *models,
+            [
+                k.distillation.LogitsDistillation(3.0),
+                k.distillation.FeatureDistillation("mse", "g", "g"),
+            ],
+            distillation_loss_weights=[1.0, 0.3],
+            student_loss_weight=0.2,
+        )
+        d.compile("adam", loss="sparse_categorical_crossentropy")
+        fit = {"batch_size": 3, "epochs": 2, "verbose": 0, "shuffle": False}
+        histories.append(d.fit(X, Y, **fit).history)
+    theirs, ours = histories
+    for key in theirs:
+        np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-5, err_msg=key)
