@@ -274,3 +274,20 @@ def test_lora_update_is_scaled_by_alpha_over_rank():
     got = layer(x).detach().numpy()
     np.testing.assert_allclose(got, w + 3.0 * (a @ b))
     assert torch.is_tensor(layer.kernel)
+
+
+@pytest.mark.parametrize("case", ["dense", "embedding"])
+def test_regularizer_losses_match_keras(keras, case):
+    # Keras regularizes trainable weights only: a and b, not the frozen base.
+    key = "kernel_regularizer" if case == "dense" else "embeddings_regularizer"
+    k, m, x = _pair(keras, case, **{key: "l2"})
+    k.enable_lora(2)
+    m.enable_lora(2)
+    _randomize(k)
+    m.set_weights(k.get_weights())
+    k(x)
+    m(x)
+    got = sorted(float(loss.detach()) for loss in m.losses)
+    expected = sorted(float(_np(loss)) for loss in k.losses)
+    assert len(got) == len(expected) == 2
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
