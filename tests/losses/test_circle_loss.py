@@ -140,11 +140,13 @@ def test_fit_matches_keras(keras, loss):
     lam.set_weights(k.get_weights())
     fit = {"batch_size": 6, "epochs": 2, "shuffle": False, "verbose": 0}
     hk, hl = k.fit(x, y, **fit).history, lam.fit(x, y, **fit).history
-    np.testing.assert_allclose(hl["loss"], hk["loss"], rtol=1e-5)
+    # gamma=80 (the string's default) scales logits by 80 before exp: float32
+    # rounding that differs with the order of summation shows up at ~1e-5.
+    np.testing.assert_allclose(hl["loss"], hk["loss"], rtol=1e-4)
     for a, b in zip(lam.get_weights(), k.get_weights()):
-        np.testing.assert_allclose(a, b, atol=1e-6)
+        np.testing.assert_allclose(a, b, atol=1e-5)
     np.testing.assert_allclose(
-        lam.evaluate(x, y, verbose=0), k.evaluate(x, y, verbose=0), rtol=1e-5
+        lam.evaluate(x, y, verbose=0), k.evaluate(x, y, verbose=0), rtol=1e-4
     )
 
 
