@@ -107,6 +107,11 @@ class Embedding(LoraMixin, Layer):
     def call(self, inputs: torch.Tensor) -> torch.Tensor:
         if inputs.dtype not in (torch.int64, torch.int32):
             inputs = inputs.to(torch.int64)
+        table = self._effective_weight()
+        compute = getattr(torch, self.compute_dtype, None)
+        if table.is_floating_point() and compute is not None and compute != table.dtype:
+            # Mixed precision: the rows come out in the compute dtype, as Keras's.
+            table = table.to(compute)
         if inputs.device.type != "cpu":
             # No host sync on accelerators: the check runs on the device.
             torch._assert_async(
@@ -114,9 +119,9 @@ class Embedding(LoraMixin, Layer):
                 f"Layer '{self.name}': an index is outside [0, input_dim="
                 f"{self.input_dim}).",
             )
-            return F.embedding(inputs, self._effective_weight())
+            return F.embedding(inputs, table)
         try:
-            return F.embedding(inputs, self._effective_weight())
+            return F.embedding(inputs, table)
         except IndexError as err:
             raise ValueError(self._index_error(inputs)) from err
 
