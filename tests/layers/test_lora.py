@@ -19,6 +19,10 @@ CASES = {
         lambda m: m.EinsumDense("abc,cd->abd", (None, 4), bias_axes="d", **_k()),
         X_EINSUM,
     ),
+    "einsum_3d_kernel": (
+        lambda m: m.EinsumDense("abc,cde->abde", (None, 2, 3), bias_axes="e", **_k()),
+        X_EINSUM,
+    ),
     "embedding": (lambda m: m.Embedding(7, 4, **_k()), X_IDS),
 }
 _KW: dict = {}
