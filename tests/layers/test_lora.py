@@ -316,3 +316,23 @@ def test_embedding_mixed_precision_matches_keras(keras, lora):
         rtol=1e-2,  # one bfloat16 step: Keras rounds the table before adding a @ b
         atol=1e-2,
     )
+
+
+def test_weights_h5_files_travel_both_ways(keras, tmp_path):
+    pytest.importorskip("h5py")
+    models = {mod: _model(mod, lora_rank=2) for mod in (lamina, keras)}
+    _train_lora(models[lamina])
+    models[lamina].save_weights(str(tmp_path / "m.weights.h5"))
+    models[keras].load_weights(str(tmp_path / "m.weights.h5"))
+    expected = models[lamina](X_IDS).detach().numpy()
+    got = _np(models[keras](X_IDS))
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
+    _train_lora(models[keras])
+    models[keras].save_weights(str(tmp_path / "k.weights.h5"))
+    models[lamina].load_weights(str(tmp_path / "k.weights.h5"))
+    np.testing.assert_allclose(
+        models[lamina](X_IDS).detach().numpy(),
+        _np(models[keras](X_IDS)),
+        rtol=1e-5,
+        atol=1e-5,
+    )
