@@ -5,6 +5,9 @@ float32 weights `a` (`W.shape[:-1] + (rank,)`) and `b` (`(rank, W.shape[-1])`);
 the layer then computes with `W + (lora_alpha / rank) * a @ b`. As in Keras,
 saving writes the merged weight in the base weight's slot (no LoRA weights),
 and loading into a LoRA-enabled layer sets the base weight and zeroes `a`, `b`.
+
+One difference from Keras: `layer.kernel` (`layer.embeddings`) stays the frozen
+base weight; Keras's property returns the merged tensor once LoRA is enabled.
 """
 
 from __future__ import annotations
