@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+import lamina
 from lamina import backend, regularizers
 
 CASES = [
@@ -138,3 +139,25 @@ def test_epsilon_is_read_at_call_time():
     finally:
         backend.set_epsilon(1e-7)
     assert not torch.allclose(before, after)
+
+
+def test_frozen_weights_are_not_regularized_as_in_keras():
+    keras = pytest.importorskip("keras")
+    counts = []
+    for lib in (lamina, keras):
+        dense = lib.layers.Dense(2, kernel_regularizer="l2", bias_regularizer="l1")
+        model = lib.Sequential([lib.Input((3,)), dense])
+        row = [len(model.losses)]
+        dense.trainable = False
+        row.append(len(model.losses))
+        dense.trainable = True
+        row.append(len(model.losses))
+        frozen = lib.Sequential(
+            [
+                lib.Input((3,)),
+                lib.layers.Dense(2, kernel_regularizer="l2", trainable=False),
+            ]
+        )
+        row.append(len(frozen.losses))
+        counts.append(row)
+    assert counts[0] == counts[1] == [2, 0, 2, 0]

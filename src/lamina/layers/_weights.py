@@ -299,7 +299,9 @@ class WeightsMixin:
     def _regularization_losses(self) -> list[torch.Tensor]:
         losses = []
         for key, reg in self._regularizers:
-            losses.append(reg(getattr(self, key)))
+            weight = getattr(self, key)
+            if _is_trainable(weight):  # Keras regularizes trainable weights only
+                losses.append(reg(weight))
         for layer in self._sublayers():
             if hasattr(layer, "_regularization_losses"):
                 losses.extend(layer._regularization_losses())
