@@ -94,6 +94,7 @@ __all__ = [
     "constraints",
     "device",
     "datasets",
+    "distillation",
     "distribution",
     "dtype_policies",
     "export",
