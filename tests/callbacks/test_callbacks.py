@@ -258,3 +258,21 @@ def test_auto_mode_refuses_a_metric_without_direction():
     cb = callbacks.EarlyStopping(monitor="val_out_loss")
     cb.set_model(model)
     assert cb.mode == "min"
+
+
+def test_a_per_class_result_is_refused_with_a_hint(tmp_path):
+    # Keras fails with "Boolean value of Tensor ... is ambiguous" here.
+    inp = lamina.Input((3,))
+    model = lamina.Model(inp, layers.Dense(2, activation="softmax")(inp))
+    model.compile("sgd", "categorical_crossentropy", metrics=[lamina.metrics.F1Score()])
+    x = np.random.default_rng(0).random((8, 3)).astype("float32")
+    y = np.eye(2, dtype="float32")[[0, 1] * 4]
+    for cb in (
+        callbacks.EarlyStopping(monitor="val_f1_score"),
+        callbacks.ReduceLROnPlateau(monitor="val_f1_score"),
+        callbacks.ModelCheckpoint(
+            "m.keras", monitor="val_f1_score", save_best_only=True
+        ),
+    ):
+        with pytest.raises(ValueError, match=r"shape \(2,\).*average='macro'"):
+            model.fit(x, y, validation_data=(x, y), epochs=1, verbose=0, callbacks=[cb])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import numpy as np
+
 from lamina.callbacks.callback import Callback
 
 
@@ -50,6 +52,19 @@ def auto_mode(callback: Callback, monitor: str) -> str:
         "direction). Pass `mode='max'` in order to monitor based on the highest "
         "metric value, or pass `mode='min'` in order to use the lowest value."
     )
+
+
+def monitored_value(callback: Callback, monitor: str, value: Any) -> float:
+    """The logged `value` of `monitor` as a number; a per-class result (an
+    array, e.g. `F1Score(average=None)`) is refused with a hint."""
+    if np.ndim(value) != 0:
+        raise ValueError(
+            f"{type(callback).__name__} monitors `{monitor}`, but its logged value "
+            f"has shape {np.shape(value)}: a callback compares single numbers. "
+            "Monitor a scalar metric, e.g. `F1Score(average='macro')` instead of a "
+            "per-class result."
+        )
+    return float(value)
 
 
 class MonitorMode:
@@ -133,6 +148,7 @@ class EarlyStopping(MonitorMode, Callback):
         current = self._current(logs)
         if current is None or epoch < self.start_from_epoch:
             return
+        current = monitored_value(self, self.monitor, current)
         if self.restore_best_weights and self.best_weights is None:
             self.best_weights = self.model.get_weights()
         self.wait += 1

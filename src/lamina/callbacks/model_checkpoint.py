@@ -8,7 +8,7 @@ import warnings
 from typing import Any
 
 from lamina.callbacks.callback import Callback
-from lamina.callbacks.early_stopping import MonitorMode
+from lamina.callbacks.early_stopping import MonitorMode, monitored_value
 
 
 class ModelCheckpoint(MonitorMode, Callback):
@@ -129,7 +129,8 @@ class ModelCheckpoint(MonitorMode, Callback):
             )
             return True
         best = "None" if self.best is None else f"{self.best:.5f}"
-        if self._improved(float(current)) and not math.isnan(float(current)):
+        current = monitored_value(self, self.monitor, current)
+        if self._improved(current) and not math.isnan(current):
             self._say(
                 f"\nEpoch {epoch + 1}: {self.monitor} improved from {best} to "
                 f"{float(current):.5f}, saving model to {filepath}"

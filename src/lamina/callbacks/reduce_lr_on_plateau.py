@@ -9,7 +9,7 @@ import numpy as np
 
 from lamina.callbacks._learning_rate import get_lr, log_learning_rates, optimizers_of
 from lamina.callbacks.callback import Callback
-from lamina.callbacks.early_stopping import MonitorMode
+from lamina.callbacks.early_stopping import MonitorMode, monitored_value
 
 
 class ReduceLROnPlateau(MonitorMode, Callback):
@@ -99,8 +99,9 @@ class ReduceLROnPlateau(MonitorMode, Callback):
         if self.in_cooldown():
             self.cooldown_counter -= 1
             self.wait = 0
-        if self._is_improvement(float(current)):
-            self.best = float(current)
+        current = monitored_value(self, self.monitor, current)
+        if self._is_improvement(current):
+            self.best = current
             self.wait = 0
         elif not self.in_cooldown():
             self.wait += 1
