@@ -74,10 +74,16 @@ class MonitorMode:
     monitor: str
     _mode = "auto"
 
+    def _resolve_mode(self) -> str:
+        """Decides `mode="auto"` now; Keras does at the first epoch end."""
+        if self._mode == "auto":
+            self._mode = auto_mode(self, self.monitor)  # type: ignore[arg-type]
+        return self._mode
+
     @property
     def mode(self) -> str:
-        if self._mode == "auto" and getattr(self, "model", None) is not None:
-            self._mode = auto_mode(self, self.monitor)  # type: ignore[arg-type]
+        if getattr(self, "model", None) is not None:
+            return self._resolve_mode()
         return self._mode
 
     @mode.setter
@@ -144,7 +150,7 @@ class EarlyStopping(MonitorMode, Callback):
         self.best_epoch = 0
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        self.mode  # noqa: B018 - resolves mode="auto" now, as Keras does
+        self._resolve_mode()
         current = self._current(logs)
         if current is None or epoch < self.start_from_epoch:
             return

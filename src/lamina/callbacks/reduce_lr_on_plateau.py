@@ -86,7 +86,7 @@ class ReduceLROnPlateau(MonitorMode, Callback):
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         logs = {} if logs is None else logs
         log_learning_rates(self.model, logs)
-        self.mode  # noqa: B018 - resolves mode="auto" now, as Keras does
+        self._resolve_mode()
         current = logs.get(self.monitor)
         if current is None:
             warnings.warn(
