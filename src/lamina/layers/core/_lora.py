@@ -153,17 +153,6 @@ class LoraMixin:
         if value and getattr(self, "lora_enabled", False):
             getattr(self, self._lora_base).trainable = False  # stays frozen
 
-    def _regularization_losses(self) -> list[torch.Tensor]:
-        if not self.lora_enabled:
-            return super()._regularization_losses()  # type: ignore[misc]
-        # As Keras: only trainable weights are regularized, so the frozen base
-        # weight drops out and `a`, `b` carry its regularizer.
-        return [
-            reg(getattr(self, key))
-            for key, reg in self._regularizers
-            if key != self._lora_base
-        ]
-
     def _lora_config(self, config: dict) -> dict:
         if self.lora_rank:
             config["lora_rank"] = self.lora_rank
